@@ -1,0 +1,1 @@
+"""Maillage domain: models, workflows, unit of work and services. Never imports Flask."""

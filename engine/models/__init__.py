@@ -1,0 +1,33 @@
+"""The domain model, one module per aggregate; importing this package registers every table."""
+
+from engine.models.audit import AuditEvent
+from engine.models.comment import Comment
+from engine.models.counter import ReferenceCounter
+from engine.models.organisation import ORGANISATION_KINDS, Organisation
+from engine.models.pooling import POOLING_KINDS, Pooling
+from engine.models.record import WorkflowRecord
+from engine.models.scheme import PARTNER_ROLES, Scheme, SchemeFunder, SchemePartner
+from engine.models.territory import Territory
+from engine.models.user import ROLES, User, UserRole
+from engine.models.vocabulary import VOCABULARIES, VocabularyTerm
+
+__all__ = [
+    "ORGANISATION_KINDS",
+    "PARTNER_ROLES",
+    "POOLING_KINDS",
+    "ROLES",
+    "VOCABULARIES",
+    "AuditEvent",
+    "Comment",
+    "Organisation",
+    "Pooling",
+    "ReferenceCounter",
+    "Scheme",
+    "SchemeFunder",
+    "SchemePartner",
+    "Territory",
+    "User",
+    "UserRole",
+    "VocabularyTerm",
+    "WorkflowRecord",
+]

@@ -1,0 +1,52 @@
+"""People who sign in, and the roles they hold."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.base import Base
+from engine.models.organisation import Organisation
+
+ROLES = {
+    "owner": "Porteur de dispositif",
+    "cotech": "Membre du COTECH",
+    "copil": "Membre du COPIL",
+    "admin": "Administrateur",
+}
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+    __table_args__ = (
+        CheckConstraint("role IN ({})".format(", ".join(f"'{r}'" for r in ROLES)), name="role"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class User(Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_at: Mapped[datetime]
+
+    organisation: Mapped[Organisation | None] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.role_rows)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"

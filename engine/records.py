@@ -1,0 +1,170 @@
+"""What the engine knows of each record type: its table, its required fields, its facts."""
+
+from dataclasses import dataclass
+from functools import cache
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, Table, bindparam, case, func, or_, select
+
+from engine.models.pooling import Pooling, pooling_member
+from engine.models.scheme import (
+    Scheme,
+    scheme_aid_type,
+    scheme_public,
+    scheme_territory,
+    scheme_theme,
+)
+
+# States a scheme must be in to be a member of a pooling.
+POOLABLE_STATES = ("reviewed", "proposed", "approved")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """How to tell that a required field is filled: an SQL expression and its French label."""
+
+    label: str
+    minimum: int = 0  # 0: a scalar that must be non-empty; n: a count that must reach n
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What the rules need to know of a record, read in one statement."""
+
+    kind: str
+    id: int
+    reference: str
+    state: str
+    version: int
+    workflow_name: str
+    workflow_version: int
+    organisation_id: int | None
+    created_by_id: int | None
+    submitted_by_id: int | None
+    proposed_by_id: int | None
+    updated_by_id: int | None
+    updated_at: datetime
+    values: dict[str, Any]
+
+    def filled(self, field: str, requirement: Requirement) -> bool:
+        value = self.values.get(field)
+        if requirement.minimum:
+            return (value or 0) >= requirement.minimum
+        return value is not None and (not isinstance(value, str) or value.strip() != "")
+
+
+@dataclass(frozen=True, eq=False)
+class RecordType:
+    name: str
+    model: type
+    prefix: str
+    label: str  # "ce dispositif" / "cette mutualisation"
+    organisation_column: str
+    requirements: dict[str, Requirement]
+    input_fields: frozenset[str]
+
+    @property
+    def table(self) -> Table:
+        return self.model.__table__
+
+    @cache  # noqa: B019 (record types are module-level constants)
+    def facts_statement(self, lock: bool) -> Select:
+        """Return the statement reading this type's facts by ``record_id`` (built once)."""
+        t = self.table
+        columns = [
+            t.c.id, t.c.reference, t.c.state, t.c.version, t.c.workflow_name,
+            t.c.workflow_version, t.c[self.organisation_column].label("organisation_id"),
+            t.c.created_by_id, t.c.submitted_by_id, t.c.proposed_by_id, t.c.updated_by_id,
+            t.c.updated_at, *_requirement_columns(self.name, t),
+        ]
+        stmt = select(*columns).where(t.c.id == bindparam("record_id"))
+        return stmt.with_for_update(of=t) if lock else stmt
+
+    def facts(self, row) -> RecordFacts:
+        mapping = row._mapping
+        values = {name: mapping[name] for name in self.requirements}
+        return RecordFacts(
+            self.name, row.id, row.reference, row.state, row.version, row.workflow_name,
+            row.workflow_version, row.organisation_id, row.created_by_id, row.submitted_by_id,
+            row.proposed_by_id, row.updated_by_id, row.updated_at, values,
+        )
+
+
+def _count(link: Table, key: str, owner) -> Any:
+    return select(func.count()).select_from(link).where(link.c[key] == owner).scalar_subquery()
+
+
+def _requirement_columns(kind: str, t: Table) -> list:
+    if kind == "scheme":
+        return [
+            *(t.c[c] for c in ("title", "summary", "description", "start_date", "eligibility",
+                               "contact_email", "contact_phone")),
+            _count(scheme_theme, "scheme_id", t.c.id).label("themes"),
+            _count(scheme_public, "scheme_id", t.c.id).label("publics"),
+            _count(scheme_aid_type, "scheme_id", t.c.id).label("aid_types"),
+            _count(scheme_territory, "scheme_id", t.c.id).label("territories"),
+        ]
+    s = Scheme.__table__
+    eligible = (
+        select(func.count())
+        .select_from(pooling_member.join(s, s.c.id == pooling_member.c.scheme_id))
+        .where(
+            pooling_member.c.pooling_id == t.c.id,
+            s.c.state.in_(POOLABLE_STATES),
+            or_(s.c.pooling_id.is_(None), s.c.pooling_id == t.c.id),
+        )
+        .scalar_subquery()
+    )
+    total = _count(pooling_member, "pooling_id", t.c.id)
+    # "members" is filled when at least two members exist and every one of them is eligible.
+    members = case((eligible == total, eligible), else_=0)
+    return [
+        t.c.title, t.c.rationale, t.c.kind, t.c.decision_reference,
+        t.c.lead_organisation_id.label("lead_organisation"),
+        members.label("members"),
+    ]
+
+
+SCHEME = RecordType(
+    name="scheme",
+    model=Scheme,
+    prefix="DSP",
+    label="ce dispositif",
+    organisation_column="organisation_id",
+    requirements={
+        "title": Requirement("intitulé"),
+        "summary": Requirement("résumé"),
+        "description": Requirement("description"),
+        "themes": Requirement("thématiques", 1),
+        "publics": Requirement("publics cibles", 1),
+        "aid_types": Requirement("nature de l'aide", 1),
+        "territories": Requirement("territoire couvert", 1),
+        "start_date": Requirement("date de début"),
+        "eligibility": Requirement("critères d'éligibilité"),
+        "contact_email": Requirement("courriel de contact"),
+        "contact_phone": Requirement("téléphone de contact"),
+    },
+    input_fields=frozenset({"copil_target_date", "decision_reference"}),
+)
+
+POOLING = RecordType(
+    name="pooling",
+    model=Pooling,
+    prefix="MUT",
+    label="cette mutualisation",
+    organisation_column="lead_organisation_id",
+    requirements={
+        "title": Requirement("intitulé"),
+        "rationale": Requirement("justification"),
+        "kind": Requirement("type de mutualisation"),
+        "lead_organisation": Requirement("structure pilote"),
+        "members": Requirement(
+            "au moins deux dispositifs membres, chacun examiné, proposé ou approuvé", 2
+        ),
+        "decision_reference": Requirement("référence de la décision"),
+    },
+    input_fields=frozenset({"decision_reference", "decision_date", "decision_conditions"}),
+)
+
+RECORD_TYPES: dict[str, RecordType] = {SCHEME.name: SCHEME, POOLING.name: POOLING}

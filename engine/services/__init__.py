@@ -1,0 +1,1 @@
+"""Services: the verbs that change state, each one unit of work with its audit events."""

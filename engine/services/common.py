@@ -1,0 +1,74 @@
+"""Helpers shared by the services: references to records, loading facts, conflicts."""
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.orm import Session
+
+from engine.errors import Conflict, NotFound, NotPermitted
+from engine.models.user import User
+from engine.policy import Actor, can_see, inactive_reason
+from engine.records import RECORD_TYPES, RecordFacts, RecordType
+from engine.workflow import Workflow
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    kind: str
+    id: int
+
+    @classmethod
+    def of(cls, record: Any) -> "RecordRef":
+        """Accept a RecordRef, RecordFacts, or a scheme/pooling object."""
+        if isinstance(record, RecordRef):
+            return record
+        kind = getattr(record, "kind", None) or getattr(record, "record_type", None)
+        if kind not in RECORD_TYPES:
+            raise TypeError(f"not a record: {record!r}")
+        return cls(kind, record.id)
+
+
+def load_facts(conn: Connection, rtype: RecordType, record_id: int, *, lock: bool) -> RecordFacts:
+    """Read a record's facts (locked for update when asked); NotFound when it does not exist."""
+    if not isinstance(record_id, int) or isinstance(record_id, bool):
+        raise NotFound()
+    row = conn.execute(rtype.facts_statement(lock), {"record_id": record_id}).first()
+    if row is None:
+        raise NotFound()
+    return rtype.facts(row)
+
+
+def ensure_visible(workflow: Workflow, facts: RecordFacts, actor: Actor) -> None:
+    """Raise NotFound when the actor may not see the record, NotPermitted when inactive."""
+    if not actor.active:
+        raise NotPermitted(inactive_reason())
+    state = workflow.states[facts.state]
+    if not can_see(actor, state.visible_to, facts.organisation_id):
+        raise NotFound()
+
+
+@cache
+def _last_change(rtype: RecordType):
+    t = rtype.table
+    return (
+        select(t.c.version, t.c.updated_at, User.email)
+        .outerjoin(User, User.id == t.c.updated_by_id)
+        .where(t.c.id == bindparam("record_id"))
+    )
+
+
+def conflict(conn: Connection, rtype: RecordType, record_id: int) -> Conflict:
+    """Build the Conflict for a record: its current version, who changed it last and when."""
+    row = conn.execute(_last_change(rtype), {"record_id": record_id}).first()
+    if row is None:
+        return Conflict(current_version=None, message="Cet élément a été supprimé entre-temps.")
+    return Conflict(current_version=row.version, changed_by=row.email, changed_at=row.updated_at)
+
+
+def expire_cached(session: Session, rtype: RecordType, record_id: int) -> None:
+    """Expire the session's copy of a record changed through Core, if it holds one."""
+    obj = session.identity_map.get(session.identity_key(rtype.model, record_id))
+    if obj is not None:
+        session.expire(obj)

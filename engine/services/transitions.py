@@ -1,0 +1,241 @@
+"""Apply a workflow transition to a record, and tell which transitions an actor may apply."""
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.orm import object_session
+
+from engine import audit
+from engine.effects import EFFECTS, EffectContext
+from engine.errors import InvalidInput, NotPermitted, Reason
+from engine.inputs import InputSpec, jsonable_inputs, validate_inputs
+from engine.policy import STAMPS, Actor, guard_reasons, role_reason
+from engine.records import RECORD_TYPES, RecordFacts, RecordType
+from engine.services.common import (
+    RecordRef,
+    conflict,
+    ensure_visible,
+    expire_cached,
+    load_facts,
+)
+from engine.uow import UnitOfWork
+from engine.workflow import TransitionDef, Workflow, WorkflowRegistry, default_registry
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    kind: str
+    id: int
+    reference: str
+    transition: str
+    from_state: str
+    to_state: str
+    version: int
+    positions: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    name: str
+    label: str
+    label_en: str
+    to: str
+    to_label: str
+    allowed: bool
+    reasons: tuple[Reason, ...]
+    inputs: tuple[InputSpec, ...]
+
+
+class _StateHolder:
+    """What the shared machine fires on: only the state, never the ORM object."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+def apply_transition(
+    uow: UnitOfWork,
+    record: Any,
+    name: str,
+    actor: Actor,
+    inputs: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> TransitionResult:
+    """Apply transition `name` to a record in one unit of work, audited, or change nothing."""
+    ref = RecordRef.of(record)
+    rtype = RECORD_TYPES[ref.kind]
+    conn = uow.begin_write()
+    facts = load_facts(conn, rtype, ref.id, lock=True)
+    workflow = uow.workflows.get(facts.workflow_name, facts.workflow_version)
+    ensure_visible(workflow, facts, actor)
+    if expected_version is not None and expected_version != facts.version:
+        raise conflict(conn, rtype, facts.id)
+    tdef = _authorise(workflow, rtype, name, facts, actor)
+    clean = validate_inputs(workflow.input_schemas[(name, facts.state)], inputs)
+    _ensure_requirements(workflow, rtype, tdef, facts, clean)
+    holder = _StateHolder(facts.state)
+    workflow.fire(holder, name)
+    now = uow.clock()
+    params = _update_params(tdef, facts, holder.state, clean, actor, now)
+    if conn.execute(_update_statement(rtype, _extra_columns(tdef)), params).rowcount != 1:
+        raise conflict(conn, rtype, facts.id)
+    entries = [_entry(rtype, tdef, facts, holder.state, clean, actor, now)]
+    context = EffectContext(conn, facts.id, facts.reference, actor.id, actor.label, now)
+    for effect in tdef.effects:
+        entries.extend(EFFECTS[effect](context))
+    positions = audit.append(conn, entries)
+    uow.commit()
+    expire_cached(uow.session, rtype, facts.id)
+    return TransitionResult(rtype.name, facts.id, facts.reference, name, facts.state,
+                            holder.state, facts.version + 1, tuple(positions))
+
+
+def available_transitions(
+    record: Any, actor: Actor, workflows: WorkflowRegistry | None = None
+) -> list[TransitionOption]:
+    """List every transition leaving the record's state, allowed or not, with the reasons."""
+    facts = record if isinstance(record, RecordFacts) else _facts_of(record)
+    rtype = RECORD_TYPES[facts.kind]
+    workflow = (workflows or default_registry()).get(facts.workflow_name, facts.workflow_version)
+    ensure_visible(workflow, facts, actor)
+    options = []
+    for tdef in workflow.leaving(facts.state):
+        reasons = _reasons(rtype, tdef, facts, actor)
+        provided = {spec.field for spec in tdef.inputs.values() if spec.field}
+        missing = [f for f in _missing(workflow, rtype, tdef, facts, {}) if f[0] not in provided]
+        if missing:
+            reasons.append(_missing_reason(tdef, missing))
+        dest = workflow.states[tdef.dest]
+        options.append(TransitionOption(tdef.name, tdef.label, tdef.label_en, tdef.dest,
+                                        dest.label, not reasons, tuple(reasons),
+                                        tuple(tdef.inputs.values())))
+    return options
+
+
+def _facts_of(record: Any) -> RecordFacts:
+    session = object_session(record)
+    if session is None:
+        raise TypeError("available_transitions needs a record attached to a session, or facts")
+    ref = RecordRef.of(record)
+    return load_facts(session.connection(), RECORD_TYPES[ref.kind], ref.id, lock=False)
+
+
+def _reasons(rtype: RecordType, tdef: TransitionDef, facts: RecordFacts,
+             actor: Actor) -> list[Reason]:
+    reason = role_reason(tdef.roles, actor, facts.organisation_id)
+    if reason:
+        return [reason]
+    return guard_reasons(tdef.guards, rtype.name, _stamps(facts), actor)
+
+
+def _stamps(facts: RecordFacts) -> dict[str, int | None]:
+    return {"submitted_by_id": facts.submitted_by_id, "proposed_by_id": facts.proposed_by_id,
+            "created_by_id": facts.created_by_id}
+
+
+def _authorise(workflow: Workflow, rtype: RecordType, name: str, facts: RecordFacts,
+               actor: Actor) -> TransitionDef:
+    """Check role, then separation of duties, then that the transition leaves the state."""
+    candidates = workflow.definitions(name)
+    if not candidates:
+        raise InvalidInput({"transition": [f"Action inconnue : « {name} »."]})
+    tdef = workflow.definition(name, facts.state)
+    for candidate in [tdef] if tdef else candidates:
+        reasons = _reasons(rtype, candidate, facts, actor)
+        if not reasons:
+            break
+    if reasons:
+        raise NotPermitted(reasons)
+    if tdef is None:
+        state = workflow.states[facts.state]
+        raise NotPermitted(Reason(
+            "wrong_state",
+            f"Action « {candidates[0].label} » impossible : {rtype.label} est à l'état "
+            f"« {state.label} ».",
+        ))
+    return tdef
+
+
+def _missing(workflow: Workflow, rtype: RecordType, tdef: TransitionDef, facts: RecordFacts,
+             clean: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Return each requirement group of the target state that the record leaves unfilled."""
+    provided = {spec.field for key, spec in tdef.inputs.items() if spec.field and key in clean}
+    missing = []
+    for group in workflow.states[tdef.dest].requires:
+        names = tuple(group.split("|"))
+        if any(n in provided or facts.filled(n, rtype.requirements[n]) for n in names):
+            continue
+        missing.append(names)
+    return missing
+
+
+def _missing_reason(tdef: TransitionDef, missing: list[tuple[str, ...]]) -> Reason:
+    labels = ", ".join(" ou ".join(RECORD_LABELS[n] for n in group) for group in missing)
+    fields = tuple(n for group in missing for n in group)
+    return Reason("missing_fields", f"À compléter avant de « {tdef.label} » : {labels}.", fields)
+
+
+RECORD_LABELS = {
+    name: req.label for rtype in RECORD_TYPES.values() for name, req in rtype.requirements.items()
+}
+
+
+def _ensure_requirements(workflow: Workflow, rtype: RecordType, tdef: TransitionDef,
+                         facts: RecordFacts, clean: dict[str, Any]) -> None:
+    missing = _missing(workflow, rtype, tdef, facts, clean)
+    if not missing:
+        return
+    errors = {}
+    for group in missing:
+        labels = " ou ".join(RECORD_LABELS[n] for n in group)
+        errors[group[0]] = [f"À renseigner avant de « {tdef.label} » : {labels}."]
+    raise InvalidInput(errors, message=_missing_reason(tdef, missing).message)
+
+
+def _extra_columns(tdef: TransitionDef) -> tuple[str, ...]:
+    stamp = (STAMPS[tdef.stamp],) if tdef.stamp else ()
+    fields = tuple(sorted(spec.field for spec in tdef.inputs.values() if spec.field))
+    return stamp + fields
+
+
+@cache
+def _update_statement(rtype: RecordType, extra: tuple[str, ...]):
+    """The compare-and-swap update of a transition, built once per (type, columns)."""
+    t = rtype.table
+    values = {c: bindparam(f"v_{c}") for c in ("state", "updated_at", "updated_by_id",
+                                                 "state_changed_at", *extra)}
+    values["version"] = bindparam("new_version")
+    return (
+        update(t)
+        .where(t.c.id == bindparam("record_id"), t.c.version == bindparam("expected"))
+        .values(values)
+    )
+
+
+def _update_params(tdef, facts, dest, clean, actor, now) -> dict[str, Any]:
+    params = {
+        "record_id": facts.id, "expected": facts.version, "new_version": facts.version + 1,
+        "v_state": dest, "v_updated_at": now, "v_updated_by_id": actor.id,
+        "v_state_changed_at": now,
+    }
+    if tdef.stamp:
+        params[f"v_{STAMPS[tdef.stamp]}"] = actor.id
+    for key, spec in tdef.inputs.items():
+        if spec.field:
+            params[f"v_{spec.field}"] = clean.get(key)
+    return params
+
+
+def _entry(rtype, tdef, facts, dest, clean, actor, now) -> audit.Entry:
+    comment = clean.get("comment")
+    other = {k: v for k, v in clean.items() if k != "comment"}
+    return audit.Entry(
+        record_type=rtype.name, record_id=facts.id, record_reference=facts.reference,
+        action=tdef.name, from_state=facts.state, to_state=dest, actor_id=actor.id,
+        actor_label=actor.label, occurred_at=now, comment=comment,
+        inputs=jsonable_inputs(other) or None,
+    )
