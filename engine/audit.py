@@ -20,8 +20,21 @@ _table = AuditEvent.__table__
 _HEAD = select(_table.c.position, _table.c.hash).order_by(_table.c.position.desc()).limit(1)
 _INSERT = insert(_table)
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-HASHED = ("record_type", "record_id", "record_reference", "action", "from_state", "to_state",
-          "actor_id", "actor_label", "occurred_at", "comment", "inputs", "changes", "data")
+HASHED = (
+    "record_type",
+    "record_id",
+    "record_reference",
+    "action",
+    "from_state",
+    "to_state",
+    "actor_id",
+    "actor_label",
+    "occurred_at",
+    "comment",
+    "inputs",
+    "changes",
+    "data",
+)
 
 
 @dataclass
@@ -137,15 +150,24 @@ def verify(conn: Connection, expected: Checkpoint | None = None) -> Verification
             return Verification(False, count, problem, row.position)
         if expected and row.position == expected.position:
             if row.hash != expected.hash:
-                return Verification(False, count, f"L'événement n°{row.position} ne correspond "
-                                    "pas au point de contrôle.", row.position)
+                return Verification(
+                    False,
+                    count,
+                    f"L'événement n°{row.position} ne correspond pas au point de contrôle.",
+                    row.position,
+                )
             seen_checkpoint = True
         before_previous, previous = previous, row
     if not seen_checkpoint:
         last = previous.position if previous else 0
-        return Verification(False, count, f"Journal tronqué : il s'arrête à l'événement n°{last} "
-                            f"alors que le point de contrôle atteste l'événement "
-                            f"n°{expected.position}.", last + 1)
+        return Verification(
+            False,
+            count,
+            f"Journal tronqué : il s'arrête à l'événement n°{last} "
+            f"alors que le point de contrôle atteste l'événement "
+            f"n°{expected.position}.",
+            last + 1,
+        )
     return Verification(True, count, f"Journal intègre : {count} événements vérifiés.")
 
 
@@ -158,15 +180,19 @@ def _check_row(row, previous, before_previous) -> str | None:
     expected_position = previous.position + 1 if previous else 1
     expected_prev = previous.hash if previous else GENESIS
     if row.position != expected_position:
-        return (f"Événement(s) supprimé(s) : le n°{expected_position} manque "
-                f"(le suivant est le n°{row.position}).")
+        return (
+            f"Événement(s) supprimé(s) : le n°{expected_position} manque "
+            f"(le suivant est le n°{row.position})."
+        )
     if event_hash(row._mapping, row.position, row.prev_hash) != row.hash:
         return f"L'événement n°{row.position} a été modifié : son empreinte ne correspond plus."
     if row.prev_hash != expected_prev:
         if before_previous is not None and row.prev_hash == before_previous.hash:
             return f"L'événement n°{previous.position} a été inséré dans la chaîne."
-        return (f"La chaîne est rompue avant l'événement n°{row.position} : un événement "
-                "a été supprimé ou modifié.")
+        return (
+            f"La chaîne est rompue avant l'événement n°{row.position} : un événement "
+            "a été supprimé ou modifié."
+        )
     return None
 
 

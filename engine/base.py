@@ -1,6 +1,7 @@
 """Declarative base, constraint naming convention and portable column types."""
 
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, DateTime, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
@@ -42,4 +43,4 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}
+    type_annotation_map: ClassVar = {datetime: UTCDateTime()}

@@ -20,7 +20,9 @@ class Database:
             self.url = make_url(url)
             self.engine = self._create_engine(echo)
         except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-            raise DatabaseNotReady(f"Adresse de base de données invalide : {url!r} ({exc}).") from exc
+            raise DatabaseNotReady(
+                f"Adresse de base de données invalide : {url!r} ({exc})."
+            ) from exc
         self.session_factory = sessionmaker(self.engine, autoflush=False, expire_on_commit=False)
 
     @property
@@ -86,6 +88,7 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
         # A transaction that reads then writes fails at once in WAL mode when another writer
-        # committed in between (the busy handler is not called); taking the write lock first avoids it.
+        # committed in between (the busy handler is not called); taking the write lock first
+        # avoids it.
         write = conn.get_execution_options().get(WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

@@ -43,14 +43,26 @@ class EffectContext:
 def link_members(ctx: EffectContext) -> list[Entry]:
     """Link every member scheme to the approved pooling, with an audit event on each."""
     members = ctx.conn.execute(_MEMBERS, {"pooling_id": ctx.record_id}).all()
-    ctx.conn.execute(_LINK, [
-        {"scheme_id": m.id, "pooling_id": ctx.record_id, "now": ctx.now, "actor_id": ctx.actor_id}
-        for m in members
-    ])
+    ctx.conn.execute(
+        _LINK,
+        [
+            {
+                "scheme_id": m.id,
+                "pooling_id": ctx.record_id,
+                "now": ctx.now,
+                "actor_id": ctx.actor_id,
+            }
+            for m in members
+        ],
+    )
     return [
         Entry(
-            record_type="scheme", record_id=m.id, record_reference=m.reference,
-            action="link_pooling", occurred_at=ctx.now, actor_id=ctx.actor_id,
+            record_type="scheme",
+            record_id=m.id,
+            record_reference=m.reference,
+            action="link_pooling",
+            occurred_at=ctx.now,
+            actor_id=ctx.actor_id,
             actor_label=ctx.actor_label,
             changes={"pooling": {"before": None, "after": ctx.record_reference}},
             data={"pooling_id": ctx.record_id, "pooling_reference": ctx.record_reference},

@@ -6,9 +6,9 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from engine.errors import InvalidInput
+from engine.messages import french_errors
 
 INPUT_TYPES = {"text", "date"}
-REQUIRED_MESSAGE = "Ce champ est obligatoire."
 
 
 def _field(spec) -> fields.Field:
@@ -31,28 +31,7 @@ def validate_inputs(schema: Schema, raw: dict[str, Any] | None) -> dict[str, Any
     try:
         return schema.load(data, unknown=RAISE)
     except ValidationError as exc:
-        raise InvalidInput(_french(exc.normalized_messages())) from exc
-
-
-def _french(messages: dict) -> dict[str, list[str]]:
-    translations = {
-        "Missing data for required field.": REQUIRED_MESSAGE,
-        "Unknown field.": "Champ inconnu.",
-        "Not a valid date.": "Date invalide (format attendu : AAAA-MM-JJ).",
-        "Not a valid string.": "Texte attendu.",
-        "Field may not be null.": REQUIRED_MESSAGE,
-    }
-    out: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        items = value if isinstance(value, list) else [str(value)]
-        out[key] = [translations.get(m, _length(m)) for m in items]
-    return out
-
-
-def _length(message: str) -> str:
-    if message.startswith("Length must be"):
-        return "Longueur invalide : " + message.removeprefix("Length must be ").rstrip(".") + "."
-    return message
+        raise InvalidInput(french_errors(exc.normalized_messages())) from exc
 
 
 def jsonable_inputs(values: dict[str, Any]) -> dict[str, Any]:

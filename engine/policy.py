@@ -52,22 +52,28 @@ class Guard:
 GUARDS = {
     "not_submitter": Guard(
         "submitted_by_id",
-        {"scheme": "Vous avez soumis ce dispositif : un autre membre du COTECH doit l'examiner.",
-         "pooling": "Vous avez soumis cette mutualisation : un autre membre du COTECH doit "
-                    "l'examiner."},
+        {
+            "scheme": "Vous avez soumis ce dispositif : un autre membre du COTECH doit l'examiner.",
+            "pooling": "Vous avez soumis cette mutualisation : un autre membre du COTECH doit "
+            "l'examiner.",
+        },
     ),
     "not_proposer": Guard(
         "proposed_by_id",
-        {"scheme": "Vous avez proposé ce dispositif au COPIL : un autre membre du COPIL doit "
-                   "décider.",
-         "pooling": "Vous avez proposé cette mutualisation au COPIL : un autre membre du COPIL "
-                    "doit décider."},
+        {
+            "scheme": "Vous avez proposé ce dispositif au COPIL : un autre membre du COPIL doit "
+            "décider.",
+            "pooling": "Vous avez proposé cette mutualisation au COPIL : un autre membre du COPIL "
+            "doit décider.",
+        },
     ),
     "not_author": Guard(
         "created_by_id",
-        {"scheme": "Vous avez créé ce dispositif : un autre membre du COTECH doit l'examiner.",
-         "pooling": "Vous avez créé cette mutualisation : un autre membre du COTECH doit "
-                    "l'examiner (principe des quatre yeux)."},
+        {
+            "scheme": "Vous avez créé ce dispositif : un autre membre du COTECH doit l'examiner.",
+            "pooling": "Vous avez créé cette mutualisation : un autre membre du COTECH doit "
+            "l'examiner (principe des quatre yeux).",
+        },
     ),
 }
 
@@ -98,8 +104,9 @@ def role_reason(roles: frozenset[str], actor: Actor, organisation_id: int | None
     return Reason("role_required", f"Action réservée {groups}.")
 
 
-def guard_reasons(guards: tuple[str, ...], kind: str, stamps: dict[str, int | None],
-                  actor: Actor) -> list[Reason]:
+def guard_reasons(
+    guards: tuple[str, ...], kind: str, stamps: dict[str, int | None], actor: Actor
+) -> list[Reason]:
     """Return a reason for each separation-of-duties guard the actor fails."""
     reasons = []
     for name in guards:

@@ -1,8 +1,8 @@
 """What the engine knows of each record type: its table, its required fields, its facts."""
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, Table, bindparam, case, func, or_, select
@@ -73,10 +73,19 @@ class RecordType:
         """Return the statement reading this type's facts by ``record_id`` (built once)."""
         t = self.table
         columns = [
-            t.c.id, t.c.reference, t.c.state, t.c.version, t.c.workflow_name,
-            t.c.workflow_version, t.c[self.organisation_column].label("organisation_id"),
-            t.c.created_by_id, t.c.submitted_by_id, t.c.proposed_by_id, t.c.updated_by_id,
-            t.c.updated_at, *_requirement_columns(self.name, t),
+            t.c.id,
+            t.c.reference,
+            t.c.state,
+            t.c.version,
+            t.c.workflow_name,
+            t.c.workflow_version,
+            t.c[self.organisation_column].label("organisation_id"),
+            t.c.created_by_id,
+            t.c.submitted_by_id,
+            t.c.proposed_by_id,
+            t.c.updated_by_id,
+            t.c.updated_at,
+            *_requirement_columns(self.name, t),
         ]
         stmt = select(*columns).where(t.c.id == bindparam("record_id"))
         return stmt.with_for_update(of=t) if lock else stmt
@@ -85,9 +94,20 @@ class RecordType:
         mapping = row._mapping
         values = {name: mapping[name] for name in self.requirements}
         return RecordFacts(
-            self.name, row.id, row.reference, row.state, row.version, row.workflow_name,
-            row.workflow_version, row.organisation_id, row.created_by_id, row.submitted_by_id,
-            row.proposed_by_id, row.updated_by_id, row.updated_at, values,
+            self.name,
+            row.id,
+            row.reference,
+            row.state,
+            row.version,
+            row.workflow_name,
+            row.workflow_version,
+            row.organisation_id,
+            row.created_by_id,
+            row.submitted_by_id,
+            row.proposed_by_id,
+            row.updated_by_id,
+            row.updated_at,
+            values,
         )
 
 
@@ -98,8 +118,18 @@ def _count(link: Table, key: str, owner) -> Any:
 def _requirement_columns(kind: str, t: Table) -> list:
     if kind == "scheme":
         return [
-            *(t.c[c] for c in ("title", "summary", "description", "start_date", "eligibility",
-                               "contact_email", "contact_phone")),
+            *(
+                t.c[c]
+                for c in (
+                    "title",
+                    "summary",
+                    "description",
+                    "start_date",
+                    "eligibility",
+                    "contact_email",
+                    "contact_phone",
+                )
+            ),
             _count(scheme_theme, "scheme_id", t.c.id).label("themes"),
             _count(scheme_public, "scheme_id", t.c.id).label("publics"),
             _count(scheme_aid_type, "scheme_id", t.c.id).label("aid_types"),
@@ -120,7 +150,10 @@ def _requirement_columns(kind: str, t: Table) -> list:
     # "members" is filled when at least two members exist and every one of them is eligible.
     members = case((eligible == total, eligible), else_=0)
     return [
-        t.c.title, t.c.rationale, t.c.kind, t.c.decision_reference,
+        t.c.title,
+        t.c.rationale,
+        t.c.kind,
+        t.c.decision_reference,
         t.c.lead_organisation_id.label("lead_organisation"),
         members.label("members"),
     ]

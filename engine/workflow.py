@@ -41,16 +41,18 @@ class _TransitionSchema(Schema):
     name = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]*$"))
     label = fields.String(required=True)
     label_en = fields.String(required=True)
-    sources = fields.List(fields.String(), data_key="from", required=True,
-                          validate=validate.Length(min=1))
+    sources = fields.List(
+        fields.String(), data_key="from", required=True, validate=validate.Length(min=1)
+    )
     to = fields.String(required=True)
     roles = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     guards = fields.List(fields.String(), load_default=list)
     stamp = fields.String(load_default=None)
     reopens = fields.Boolean(load_default=False)
     effects = fields.List(fields.String(), load_default=list)
-    inputs = fields.Dict(keys=fields.String(), values=fields.Nested(_InputSchema),
-                         load_default=dict)
+    inputs = fields.Dict(
+        keys=fields.String(), values=fields.Nested(_InputSchema), load_default=dict
+    )
 
 
 class _WorkflowSchema(Schema):
@@ -114,7 +116,8 @@ class Workflow:
         self.source = source
         self._by_key = {(t.name, s): t for t in transitions for s in t.sources}
         self.input_schemas = {
-            (t.name, s): build_input_schema(t.name, t.inputs)() for t in transitions
+            (t.name, s): build_input_schema(t.name, t.inputs)()
+            for t in transitions
             for s in t.sources
         }
         self.machine = Machine(
@@ -187,8 +190,16 @@ def _build(data: dict, where: str) -> Workflow:
             if (t.name, s) in seen:
                 fail(f"transition « {t.name} » définie deux fois depuis l'état « {s} »")
             seen.add((t.name, s))
-    return Workflow(data["name"], data["version"], data["label"], data["label_en"],
-                    data["initial"], states, transitions, where)
+    return Workflow(
+        data["name"],
+        data["version"],
+        data["label"],
+        data["label_en"],
+        data["initial"],
+        states,
+        transitions,
+        where,
+    )
 
 
 def _state(name: str, s: dict, record_type, fail) -> StateDef:
@@ -200,8 +211,16 @@ def _state(name: str, s: dict, record_type, fail) -> StateDef:
             if part not in record_type.requirements:
                 fail(f"champ requis inconnu « {part} » dans l'état « {name} »")
     visible = frozenset(s["visible_to"]) if s["visible_to"] is not None else None
-    return StateDef(name, s["label"], s["label_en"], s["final"], frozenset(s["editors"]),
-                    visible, s["deadline_days"], tuple(s["requires"]))
+    return StateDef(
+        name,
+        s["label"],
+        s["label_en"],
+        s["final"],
+        frozenset(s["editors"]),
+        visible,
+        s["deadline_days"],
+        tuple(s["requires"]),
+    )
 
 
 def _transition(t: dict, states: dict[str, StateDef], record_type, fail) -> TransitionDef:
@@ -231,11 +250,22 @@ def _transition(t: dict, states: dict[str, StateDef], record_type, fail) -> Tran
             fail(f"type de saisie inconnu « {spec['type']} » pour « {key} » dans « {name} »")
         if spec.get("field") and spec["field"] not in record_type.input_fields:
             fail(f"champ inconnu « {spec['field']} » pour « {key} » dans « {name} »")
-        inputs[key] = InputSpec(key, spec["type"], spec["required"], spec.get("max_length"),
-                                spec.get("field"))
-    return TransitionDef(name, t["label"], t["label_en"], frozenset(t["sources"]), t["to"],
-                         frozenset(t["roles"]), tuple(t["guards"]), t["stamp"],
-                         tuple(t["effects"]), t["reopens"], inputs)
+        inputs[key] = InputSpec(
+            key, spec["type"], spec["required"], spec.get("max_length"), spec.get("field")
+        )
+    return TransitionDef(
+        name,
+        t["label"],
+        t["label_en"],
+        frozenset(t["sources"]),
+        t["to"],
+        frozenset(t["roles"]),
+        tuple(t["guards"]),
+        t["stamp"],
+        tuple(t["effects"]),
+        t["reopens"],
+        inputs,
+    )
 
 
 def _check_graph(wf: Workflow, where: str) -> None:
@@ -253,7 +283,7 @@ def _check_graph(wf: Workflow, where: str) -> None:
 
 
 class WorkflowRegistry:
-    """Every loaded workflow, by (name, version); the newest version of a name is its current one."""
+    """Every loaded workflow by (name, version); a name's newest version is its current one."""
 
     def __init__(self, workflows: list[Workflow]) -> None:
         self._all = {wf.key: wf for wf in workflows}

@@ -40,9 +40,7 @@ class Pooling(WorkflowRecord, Base):
         CheckConstraint(
             "kind IN ({})".format(", ".join(f"'{k}'" for k in POOLING_KINDS)), name="kind"
         ),
-        CheckConstraint(
-            "expected_budget IS NULL OR expected_budget >= 0", name="budget_positive"
-        ),
+        CheckConstraint("expected_budget IS NULL OR expected_budget >= 0", name="budget_positive"),
         CheckConstraint(
             "expected_savings IS NULL OR expected_savings >= 0", name="savings_positive"
         ),
@@ -64,8 +62,12 @@ class Pooling(WorkflowRecord, Base):
     decision_conditions: Mapped[str | None] = mapped_column(Text)
 
     lead_organisation: Mapped[Organisation | None] = relationship()
-    members: Mapped[list[Scheme]] = relationship(secondary=pooling_member, order_by="Scheme.reference")
-    territories: Mapped[list[Territory]] = relationship(secondary=pooling_territory, order_by="Territory.code")
+    members: Mapped[list[Scheme]] = relationship(
+        secondary=pooling_member, order_by="Scheme.reference"
+    )
+    territories: Mapped[list[Territory]] = relationship(
+        secondary=pooling_territory, order_by="Territory.code"
+    )
 
     record_type = "pooling"
 

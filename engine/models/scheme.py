@@ -130,12 +130,24 @@ class Scheme(WorkflowRecord, Base):
     pooling_id: Mapped[int | None] = mapped_column(ForeignKey("pooling.id"), index=True)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
-    themes: Mapped[list[VocabularyTerm]] = relationship(secondary=scheme_theme, order_by="VocabularyTerm.position")
-    publics: Mapped[list[VocabularyTerm]] = relationship(secondary=scheme_public, order_by="VocabularyTerm.position")
-    aid_types: Mapped[list[VocabularyTerm]] = relationship(secondary=scheme_aid_type, order_by="VocabularyTerm.position")
-    territories: Mapped[list[Territory]] = relationship(secondary=scheme_territory, order_by="Territory.code")
-    partners: Mapped[list[SchemePartner]] = relationship(cascade="all, delete-orphan", order_by="SchemePartner.id")
-    funders: Mapped[list[SchemeFunder]] = relationship(cascade="all, delete-orphan", order_by="SchemeFunder.id")
+    themes: Mapped[list[VocabularyTerm]] = relationship(
+        secondary=scheme_theme, order_by="VocabularyTerm.position"
+    )
+    publics: Mapped[list[VocabularyTerm]] = relationship(
+        secondary=scheme_public, order_by="VocabularyTerm.position"
+    )
+    aid_types: Mapped[list[VocabularyTerm]] = relationship(
+        secondary=scheme_aid_type, order_by="VocabularyTerm.position"
+    )
+    territories: Mapped[list[Territory]] = relationship(
+        secondary=scheme_territory, order_by="Territory.code"
+    )
+    partners: Mapped[list[SchemePartner]] = relationship(
+        cascade="all, delete-orphan", order_by="SchemePartner.id"
+    )
+    funders: Mapped[list[SchemeFunder]] = relationship(
+        cascade="all, delete-orphan", order_by="SchemeFunder.id"
+    )
 
     record_type = "scheme"
 

@@ -40,9 +40,7 @@ class User(Base):
     created_at: Mapped[datetime]
 
     organisation: Mapped[Organisation | None] = relationship()
-    role_rows: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
     def roles(self) -> frozenset[str]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import object_session
 from engine import audit
 from engine.effects import EFFECTS, EffectContext
 from engine.errors import InvalidInput, NotPermitted, Reason
-from engine.inputs import InputSpec, jsonable_inputs, validate_inputs
+from engine.inputs import jsonable_inputs, validate_inputs
 from engine.policy import STAMPS, Actor, guard_reasons, role_reason
 from engine.records import RECORD_TYPES, RecordFacts, RecordType
 from engine.services.common import (
@@ -21,7 +21,14 @@ from engine.services.common import (
     load_facts,
 )
 from engine.uow import UnitOfWork
-from engine.workflow import TransitionDef, Workflow, WorkflowRegistry, default_registry
+from engine.workflow import (
+    InputSpec,
+    StateDef,
+    TransitionDef,
+    Workflow,
+    WorkflowRegistry,
+    default_registry,
+)
 
 
 @dataclass(frozen=True)
@@ -90,8 +97,16 @@ def apply_transition(
     positions = audit.append(conn, entries)
     uow.commit()
     expire_cached(uow.session, rtype, facts.id)
-    return TransitionResult(rtype.name, facts.id, facts.reference, name, facts.state,
-                            holder.state, facts.version + 1, tuple(positions))
+    return TransitionResult(
+        rtype.name,
+        facts.id,
+        facts.reference,
+        name,
+        facts.state,
+        holder.state,
+        facts.version + 1,
+        tuple(positions),
+    )
 
 
 def available_transitions(
@@ -105,14 +120,24 @@ def available_transitions(
     options = []
     for tdef in workflow.leaving(facts.state):
         reasons = _reasons(rtype, tdef, facts, actor)
-        provided = {spec.field for spec in tdef.inputs.values() if spec.field}
-        missing = [f for f in _missing(workflow, rtype, tdef, facts, {}) if f[0] not in provided]
+        missing = missing_requirements(
+            workflow.states[tdef.dest], rtype, facts, _provided(tdef, None)
+        )
         if missing:
             reasons.append(_missing_reason(tdef, missing))
         dest = workflow.states[tdef.dest]
-        options.append(TransitionOption(tdef.name, tdef.label, tdef.label_en, tdef.dest,
-                                        dest.label, not reasons, tuple(reasons),
-                                        tuple(tdef.inputs.values())))
+        options.append(
+            TransitionOption(
+                tdef.name,
+                tdef.label,
+                tdef.label_en,
+                tdef.dest,
+                dest.label,
+                not reasons,
+                tuple(reasons),
+                tuple(tdef.inputs.values()),
+            )
+        )
     return options
 
 
@@ -124,8 +149,9 @@ def _facts_of(record: Any) -> RecordFacts:
     return load_facts(session.connection(), RECORD_TYPES[ref.kind], ref.id, lock=False)
 
 
-def _reasons(rtype: RecordType, tdef: TransitionDef, facts: RecordFacts,
-             actor: Actor) -> list[Reason]:
+def _reasons(
+    rtype: RecordType, tdef: TransitionDef, facts: RecordFacts, actor: Actor
+) -> list[Reason]:
     reason = role_reason(tdef.roles, actor, facts.organisation_id)
     if reason:
         return [reason]
@@ -133,12 +159,16 @@ def _reasons(rtype: RecordType, tdef: TransitionDef, facts: RecordFacts,
 
 
 def _stamps(facts: RecordFacts) -> dict[str, int | None]:
-    return {"submitted_by_id": facts.submitted_by_id, "proposed_by_id": facts.proposed_by_id,
-            "created_by_id": facts.created_by_id}
+    return {
+        "submitted_by_id": facts.submitted_by_id,
+        "proposed_by_id": facts.proposed_by_id,
+        "created_by_id": facts.created_by_id,
+    }
 
 
-def _authorise(workflow: Workflow, rtype: RecordType, name: str, facts: RecordFacts,
-               actor: Actor) -> TransitionDef:
+def _authorise(
+    workflow: Workflow, rtype: RecordType, name: str, facts: RecordFacts, actor: Actor
+) -> TransitionDef:
     """Check role, then separation of duties, then that the transition leaves the state."""
     candidates = workflow.definitions(name)
     if not candidates:
@@ -152,25 +182,36 @@ def _authorise(workflow: Workflow, rtype: RecordType, name: str, facts: RecordFa
         raise NotPermitted(reasons)
     if tdef is None:
         state = workflow.states[facts.state]
-        raise NotPermitted(Reason(
-            "wrong_state",
-            f"Action « {candidates[0].label} » impossible : {rtype.label} est à l'état "
-            f"« {state.label} ».",
-        ))
+        raise NotPermitted(
+            Reason(
+                "wrong_state",
+                f"Action « {candidates[0].label} » impossible : {rtype.label} est à l'état "
+                f"« {state.label} ».",
+            )
+        )
     return tdef
 
 
-def _missing(workflow: Workflow, rtype: RecordType, tdef: TransitionDef, facts: RecordFacts,
-             clean: dict[str, Any]) -> list[tuple[str, ...]]:
-    """Return each requirement group of the target state that the record leaves unfilled."""
-    provided = {spec.field for key, spec in tdef.inputs.items() if spec.field and key in clean}
+def missing_requirements(
+    state: StateDef, rtype: RecordType, facts: RecordFacts, provided: frozenset[str] = frozenset()
+) -> list[tuple[str, ...]]:
+    """Return each requirement group of `state` the record leaves unfilled."""
     missing = []
-    for group in workflow.states[tdef.dest].requires:
+    for group in state.requires:
         names = tuple(group.split("|"))
         if any(n in provided or facts.filled(n, rtype.requirements[n]) for n in names):
             continue
         missing.append(names)
     return missing
+
+
+def _provided(tdef: TransitionDef, clean: dict[str, Any] | None) -> frozenset[str]:
+    """Fields the transition's inputs fill (all of them when the inputs are not known yet)."""
+    return frozenset(
+        spec.field
+        for key, spec in tdef.inputs.items()
+        if spec.field and (clean is None or key in clean)
+    )
 
 
 def _missing_reason(tdef: TransitionDef, missing: list[tuple[str, ...]]) -> Reason:
@@ -184,9 +225,14 @@ RECORD_LABELS = {
 }
 
 
-def _ensure_requirements(workflow: Workflow, rtype: RecordType, tdef: TransitionDef,
-                         facts: RecordFacts, clean: dict[str, Any]) -> None:
-    missing = _missing(workflow, rtype, tdef, facts, clean)
+def _ensure_requirements(
+    workflow: Workflow,
+    rtype: RecordType,
+    tdef: TransitionDef,
+    facts: RecordFacts,
+    clean: dict[str, Any],
+) -> None:
+    missing = missing_requirements(workflow.states[tdef.dest], rtype, facts, _provided(tdef, clean))
     if not missing:
         return
     errors = {}
@@ -206,8 +252,10 @@ def _extra_columns(tdef: TransitionDef) -> tuple[str, ...]:
 def _update_statement(rtype: RecordType, extra: tuple[str, ...]):
     """The compare-and-swap update of a transition, built once per (type, columns)."""
     t = rtype.table
-    values = {c: bindparam(f"v_{c}") for c in ("state", "updated_at", "updated_by_id",
-                                                 "state_changed_at", *extra)}
+    values = {
+        c: bindparam(f"v_{c}")
+        for c in ("state", "updated_at", "updated_by_id", "state_changed_at", *extra)
+    }
     values["version"] = bindparam("new_version")
     return (
         update(t)
@@ -218,8 +266,12 @@ def _update_statement(rtype: RecordType, extra: tuple[str, ...]):
 
 def _update_params(tdef, facts, dest, clean, actor, now) -> dict[str, Any]:
     params = {
-        "record_id": facts.id, "expected": facts.version, "new_version": facts.version + 1,
-        "v_state": dest, "v_updated_at": now, "v_updated_by_id": actor.id,
+        "record_id": facts.id,
+        "expected": facts.version,
+        "new_version": facts.version + 1,
+        "v_state": dest,
+        "v_updated_at": now,
+        "v_updated_by_id": actor.id,
         "v_state_changed_at": now,
     }
     if tdef.stamp:
@@ -234,8 +286,15 @@ def _entry(rtype, tdef, facts, dest, clean, actor, now) -> audit.Entry:
     comment = clean.get("comment")
     other = {k: v for k, v in clean.items() if k != "comment"}
     return audit.Entry(
-        record_type=rtype.name, record_id=facts.id, record_reference=facts.reference,
-        action=tdef.name, from_state=facts.state, to_state=dest, actor_id=actor.id,
-        actor_label=actor.label, occurred_at=now, comment=comment,
+        record_type=rtype.name,
+        record_id=facts.id,
+        record_reference=facts.reference,
+        action=tdef.name,
+        from_state=facts.state,
+        to_state=dest,
+        actor_id=actor.id,
+        actor_label=actor.label,
+        occurred_at=now,
+        comment=comment,
         inputs=jsonable_inputs(other) or None,
     )

@@ -1,0 +1,188 @@
+"""Create schemes and poolings, and edit their fields, each in one audited unit of work."""
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import audit
+from engine.clock import local
+from engine.errors import InvalidInput, NotPermitted, Reason
+from engine.messages import french_errors
+from engine.models import Pooling, Scheme
+from engine.policy import Actor, role_reason
+from engine.records import RECORD_TYPES, RecordType
+from engine.schemas import NewPoolingFields, NewSchemeFields, PoolingFields, SchemeFields
+from engine.services.common import RecordRef, conflict, ensure_visible, load_facts
+from engine.services.references import next_reference
+from engine.services.transitions import missing_requirements
+from engine.uow import UnitOfWork
+from engine.values import apply_values, consistency_errors, territory_by_cog
+from engine.workflow import Workflow
+
+EDIT_SCHEMAS = {"scheme": SchemeFields(), "pooling": PoolingFields()}
+
+
+def create_scheme(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Scheme:
+    """Record a new scheme as a draft of its organisation; only a title is needed."""
+    uow.begin_write()
+    clean = _load(NewSchemeFields(), data)
+    organisation_id = clean.pop("organisation_id")
+    if not (actor.holds("owner", organisation_id) or "admin" in actor.roles):
+        raise NotPermitted(
+            role_reason(frozenset({"owner"}), actor, organisation_id)
+            or Reason("role_required", "Action réservée aux porteurs.")
+        )
+    workflow = uow.workflows.current("scheme")
+    scheme = Scheme(organisation_id=organisation_id, title=clean.pop("title"))
+    return _create(uow, actor, workflow, scheme, clean)
+
+
+def create_pooling(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Pooling:
+    """Record a pooling of two or more reviewed schemes (COTECH)."""
+    uow.begin_write()
+    if not actor.active:
+        raise NotPermitted(Reason("inactive_user", "Votre compte est désactivé."))
+    reason = role_reason(frozenset({"cotech"}), actor, None)
+    if reason:
+        raise NotPermitted(reason)
+    clean = _load(NewPoolingFields(), data)
+    workflow = uow.workflows.current("pooling")
+    pooling = Pooling(title=clean.pop("title"), kind=clean.pop("kind"))
+    pooling = _create(uow, actor, workflow, pooling, clean)
+    return pooling
+
+
+def _create(uow: UnitOfWork, actor: Actor, workflow: Workflow, record, clean: dict) -> Any:
+    rtype = RECORD_TYPES[record.record_type]
+    session, now = uow.session, uow.clock()
+    record.reference = next_reference(uow.connection, rtype.prefix, local(now).year)
+    record.state, record.workflow_name, record.workflow_version = (
+        workflow.initial,
+        workflow.name,
+        workflow.version,
+    )
+    record.created_at = record.updated_at = record.state_changed_at = now
+    record.created_by_id = record.updated_by_id = actor.id
+    session.add(record)
+    changes = {"title": {"before": None, "after": record.title}}
+    changes.update(apply_values(session, record, clean))
+    if isinstance(record, Pooling) and "territories" not in clean:
+        record.territories = _member_territories(session, record)
+    _check_consistency(record)
+    session.flush()
+    facts = load_facts(uow.connection, rtype, record.id, lock=False)
+    missing = missing_requirements(workflow.states[workflow.initial], rtype, facts)
+    if missing:
+        raise InvalidInput({group[0]: ["Ce champ est obligatoire."] for group in missing})
+    audit.append(
+        uow.connection,
+        [_entry(rtype, record, "create", actor, now, changes, to_state=record.state)],
+    )
+    uow.commit()
+    return record
+
+
+def _member_territories(session, pooling: Pooling) -> list:
+    cogs = list(dict.fromkeys(t.cog for m in pooling.members for t in m.territories))
+    found = territory_by_cog(session, cogs)
+    return [found[c] for c in cogs if c in found]
+
+
+def edit_record(
+    uow: UnitOfWork,
+    record: Any,
+    data: dict[str, Any],
+    actor: Actor,
+    expected_version: int | None = None,
+) -> Any:
+    """Change fields of a record in a state the actor may edit; audit each before/after."""
+    ref = RecordRef.of(record)
+    rtype = RECORD_TYPES[ref.kind]
+    conn = uow.begin_write()
+    facts = load_facts(conn, rtype, ref.id, lock=True)
+    workflow = uow.workflows.get(facts.workflow_name, facts.workflow_version)
+    ensure_visible(workflow, facts, actor)
+    if expected_version is not None and expected_version != facts.version:
+        raise conflict(conn, rtype, facts.id)
+    _ensure_editable(workflow, rtype, facts, actor)
+    clean = _load(EDIT_SCHEMAS[rtype.name], data)
+    obj = uow.session.get(rtype.model, facts.id, populate_existing=True)
+    changes = apply_values(uow.session, obj, clean)
+    _check_consistency(obj)
+    if not changes:
+        return obj
+    now = uow.clock()
+    obj.updated_at, obj.updated_by_id = now, actor.id
+    try:
+        uow.session.flush()
+    except StaleDataError:
+        uow.rollback()
+        raise conflict(uow.connection, rtype, facts.id) from None
+    audit.append(uow.connection, [_entry(rtype, obj, "edit", actor, now, changes)])
+    uow.commit()
+    return obj
+
+
+def _ensure_editable(workflow: Workflow, rtype: RecordType, facts, actor: Actor) -> None:
+    state = workflow.states[facts.state]
+    if state.final:
+        raise NotPermitted(
+            Reason(
+                "final_state",
+                f"Impossible de modifier {rtype.label} : son état « {state.label} » est définitif.",
+            )
+        )
+    if not state.editors:
+        raise NotPermitted(
+            Reason(
+                "not_editable",
+                f"Impossible de modifier {rtype.label} à l'état « {state.label} ».",
+            )
+        )
+    reason = role_reason(state.editors, actor, facts.organisation_id)
+    if reason:
+        raise NotPermitted(
+            Reason(
+                reason.code,
+                f"À l'état « {state.label} », la modification est réservée "
+                + reason.message.removeprefix("Action réservée "),
+            )
+        )
+
+
+def _load(schema: Schema, data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise InvalidInput({"_schema": ["Données invalides : un objet est attendu."]})
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise InvalidInput(french_errors(exc.normalized_messages())) from exc
+
+
+def _check_consistency(record) -> None:
+    errors = consistency_errors(record)
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _entry(
+    rtype: RecordType,
+    record,
+    action: str,
+    actor: Actor,
+    now,
+    changes: dict,
+    to_state: str | None = None,
+) -> audit.Entry:
+    return audit.Entry(
+        record_type=rtype.name,
+        record_id=record.id,
+        record_reference=record.reference,
+        action=action,
+        occurred_at=now,
+        actor_id=actor.id,
+        actor_label=actor.label,
+        changes=changes,
+        to_state=to_state,
+    )

@@ -1,0 +1,165 @@
+"""Users and organisations: created and changed in audited units of work."""
+
+import re
+
+from sqlalchemy import func, or_, select
+
+from engine import audit
+from engine.errors import InvalidInput, NotPermitted, Reason
+from engine.models import ORGANISATION_KINDS, ROLES, Organisation, User, UserRole
+from engine.passwords import hash_password, password_problem
+from engine.policy import Actor
+from engine.uow import UnitOfWork
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def siren_problem(number: str, length: int = 9) -> str | None:
+    """Return why a SIREN (9 digits) or SIRET (14 digits) is invalid, or None (Luhn check)."""
+    if not re.fullmatch(rf"\d{{{length}}}", number):
+        return f"{length} chiffres attendus."
+    # La Poste's establishments (SIREN 356000000) follow their own rule: digits sum to a multiple
+    # of 5.
+    if length == 14 and number.startswith("356000000"):
+        return None if sum(map(int, number)) % 5 == 0 else "Numéro SIRET invalide."
+    total = 0
+    for i, digit in enumerate(reversed(number)):
+        value = int(digit) * (2 if i % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return (
+        None
+        if total % 10 == 0
+        else ("Numéro SIREN invalide." if length == 9 else "Numéro SIRET invalide.")
+    )
+
+
+def _ensure_admin(actor: Actor) -> None:
+    if actor.id is not None and "admin" not in actor.roles:
+        raise NotPermitted(Reason("role_required", "Action réservée aux administrateurs."))
+
+
+def add_organisation(
+    uow: UnitOfWork,
+    actor: Actor,
+    name: str,
+    kind: str,
+    siren: str | None = None,
+    siret: str | None = None,
+) -> Organisation:
+    """Record an organisation (admin, or the system for imports and set-up)."""
+    uow.begin_write()
+    _ensure_admin(actor)
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        errors["name"] = ["Nom obligatoire (200 caractères au plus)."]
+    if kind not in ORGANISATION_KINDS:
+        errors["kind"] = ["Valeur attendue parmi : " + ", ".join(ORGANISATION_KINDS) + "."]
+    for field, value, length in (("siren", siren, 9), ("siret", siret, 14)):
+        problem = value and siren_problem(value, length)
+        if problem:
+            errors[field] = [problem]
+    if siren and siret and not siret.startswith(siren):
+        errors["siret"] = ["Le SIRET doit commencer par le SIREN de la structure."]
+    if not errors and uow.session.scalar(
+        select(Organisation.id).where(
+            or_(
+                func.lower(Organisation.name) == name.lower(),
+                Organisation.siren == siren if siren else False,
+            )
+        )
+    ):
+        errors["name"] = ["Cette structure existe déjà (même nom ou même SIREN)."]
+    if errors:
+        raise InvalidInput(errors)
+    now = uow.clock()
+    organisation = Organisation(name=name, kind=kind, siren=siren, siret=siret, created_at=now)
+    uow.session.add(organisation)
+    uow.session.flush()
+    audit.append(
+        uow.connection,
+        [
+            audit.Entry(
+                record_type="organisation",
+                record_id=organisation.id,
+                record_reference=name,
+                action="organisation_create",
+                occurred_at=now,
+                actor_id=actor.id,
+                actor_label=actor.label,
+                changes={
+                    "name": {"before": None, "after": name},
+                    "kind": {"before": None, "after": kind},
+                    "siren": {"before": None, "after": siren},
+                },
+            )
+        ],
+    )
+    uow.commit()
+    return organisation
+
+
+def add_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    email: str,
+    name: str,
+    roles: list[str],
+    password: str,
+    organisation_id: int | None = None,
+) -> User:
+    """Create a user with roles (admin, or the system from the command line)."""
+    uow.begin_write()
+    _ensure_admin(actor)
+    email = (email or "").strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not EMAIL.match(email) or len(email) > 254:
+        errors["email"] = ["Adresse électronique invalide."]
+    elif uow.session.scalar(select(User.id).where(User.email == email)):
+        errors["email"] = ["Un compte existe déjà avec cette adresse."]
+    if not (name or "").strip():
+        errors["name"] = ["Ce champ est obligatoire."]
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown or not roles:
+        errors["roles"] = ["Rôle(s) attendu(s) parmi : " + ", ".join(ROLES) + "."]
+    if "owner" in roles and organisation_id is None:
+        errors["organisation"] = ["Un porteur de dispositif est rattaché à une structure."]
+    if organisation_id is not None and uow.session.get(Organisation, organisation_id) is None:
+        errors["organisation"] = ["Structure inconnue."]
+    problem = password_problem(password or "")
+    if problem:
+        errors["password"] = [problem]
+    if errors:
+        raise InvalidInput(errors)
+    now = uow.clock()
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        organisation_id=organisation_id,
+        created_at=now,
+        role_rows=[UserRole(role=r) for r in sorted(set(roles))],
+    )
+    uow.session.add(user)
+    uow.session.flush()
+    audit.append(
+        uow.connection,
+        [
+            audit.Entry(
+                record_type="user",
+                record_id=user.id,
+                record_reference=email,
+                action="user_create",
+                occurred_at=now,
+                actor_id=actor.id,
+                actor_label=actor.label,
+                changes={
+                    "email": {"before": None, "after": email},
+                    "roles": {"before": [], "after": sorted(set(roles))},
+                    "organisation_id": {"before": None, "after": organisation_id},
+                },
+            )
+        ],
+    )
+    uow.commit()
+    return user
