@@ -58,6 +58,8 @@ class Entry:
 
 def jsonable(value: Any) -> Any:
     """Return `value` with only JSON-native types, so the hash survives a database round trip."""
+    if value is None or isinstance(value, str | int):
+        return value
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

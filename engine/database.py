@@ -1,5 +1,7 @@
 """Engine and session factory for SQLite (embedded) and PostgreSQL (production)."""
 
+import sqlite3
+
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
@@ -8,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.errors import DatabaseNotReady
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-# Execution option a write unit of work sets on its connection before the transaction begins.
-WRITE_OPTION = "maillage_write"
+# Flag a write unit of work sets on its connection before its transaction begins.
+WRITE_FLAG = "maillage_begin_immediate"
 
 
 class Database:
@@ -90,5 +92,9 @@ def _configure_sqlite(engine: Engine) -> None:
         # A transaction that reads then writes fails at once in WAL mode when another writer
         # committed in between (the busy handler is not called); taking the write lock first
         # avoids it.
-        write = conn.get_execution_options().get(WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        statement = "BEGIN IMMEDIATE" if conn.info.pop(WRITE_FLAG, False) else "BEGIN"
+        # Straight to the driver: this runs once per unit of work, on the hot path.
+        try:
+            conn.connection.dbapi_connection.execute(statement)
+        except sqlite3.OperationalError as exc:
+            raise OperationalError(statement, None, exc) from exc

@@ -5,7 +5,6 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
-from sqlalchemy.orm import Session
 
 from engine.errors import Conflict, NotFound, NotPermitted
 from engine.models.user import User
@@ -65,10 +64,3 @@ def conflict(conn: Connection, rtype: RecordType, record_id: int) -> Conflict:
     if row is None:
         return Conflict(current_version=None, message="Cet élément a été supprimé entre-temps.")
     return Conflict(current_version=row.version, changed_by=row.email, changed_at=row.updated_at)
-
-
-def expire_cached(session: Session, rtype: RecordType, record_id: int) -> None:
-    """Expire the session's copy of a record changed through Core, if it holds one."""
-    obj = session.identity_map.get(session.identity_key(rtype.model, record_id))
-    if obj is not None:
-        session.expire(obj)

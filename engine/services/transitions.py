@@ -17,7 +17,6 @@ from engine.services.common import (
     RecordRef,
     conflict,
     ensure_visible,
-    expire_cached,
     load_facts,
 )
 from engine.uow import UnitOfWork
@@ -96,7 +95,7 @@ def apply_transition(
         entries.extend(EFFECTS[effect](context))
     positions = audit.append(conn, entries)
     uow.commit()
-    expire_cached(uow.session, rtype, facts.id)
+    uow.forget(rtype.model, facts.id)
     return TransitionResult(
         rtype.name,
         facts.id,
