@@ -47,10 +47,21 @@ def prepare(db: Database, count: int) -> tuple[Actor, list[int]]:
         load_reference(uow.session)
         session = uow.session
         org = Organisation(name="Ville de Fort-de-France", kind="commune", created_at=NOW)
-        owner = User(email="owner@bench.mq", name="Owner", password_hash="x", created_at=NOW,
-                     organisation=org, role_rows=[UserRole(role="owner")])
-        cotech = User(email="cotech@bench.mq", name="Cotech", password_hash="x", created_at=NOW,
-                      role_rows=[UserRole(role="cotech")])
+        owner = User(
+            email="owner@bench.mq",
+            name="Owner",
+            password_hash="x",
+            created_at=NOW,
+            organisation=org,
+            role_rows=[UserRole(role="owner")],
+        )
+        cotech = User(
+            email="cotech@bench.mq",
+            name="Cotech",
+            password_hash="x",
+            created_at=NOW,
+            role_rows=[UserRole(role="cotech")],
+        )
         session.add_all([org, owner, cotech])
         session.flush()
         terms = {t.vocabulary: t.id for t in session.scalars(select(VocabularyTerm))}
@@ -62,21 +73,40 @@ def prepare(db: Database, count: int) -> tuple[Actor, list[int]]:
 
 def _bulk_schemes(uow, count, org_id, owner_id, terms, commune_id) -> list[int]:
     conn = uow.connection
-    rows = [{
-        "reference": f"DSP-2026-{i:06d}", "title": f"Dispositif {i}", "summary": "Résumé",
-        "description": "Description", "organisation_id": org_id, "start_date": date(2024, 1, 1),
-        "eligibility": "Tous", "contact_email": "contact@bench.mq", "state": "recorded",
-        "workflow_name": "scheme", "workflow_version": 1, "version": 1, "created_at": NOW,
-        "updated_at": NOW, "state_changed_at": NOW, "created_by_id": owner_id,
-        "submitted_by_id": owner_id, "uuid": __import__("uuid").uuid4(),
-    } for i in range(1, count + 1)]
+    rows = [
+        {
+            "reference": f"DSP-2026-{i:06d}",
+            "title": f"Dispositif {i}",
+            "summary": "Résumé",
+            "description": "Description",
+            "organisation_id": org_id,
+            "start_date": date(2024, 1, 1),
+            "eligibility": "Tous",
+            "contact_email": "contact@bench.mq",
+            "state": "recorded",
+            "workflow_name": "scheme",
+            "workflow_version": 1,
+            "version": 1,
+            "created_at": NOW,
+            "updated_at": NOW,
+            "state_changed_at": NOW,
+            "created_by_id": owner_id,
+            "submitted_by_id": owner_id,
+            "uuid": __import__("uuid").uuid4(),
+        }
+        for i in range(1, count + 1)
+    ]
     conn.execute(insert(Scheme.__table__), rows)
     ids = list(conn.scalars(select(Scheme.id).order_by(Scheme.id)))
-    for table, target in ((scheme_theme, terms["theme"]), (scheme_public, terms["public"]),
-                          (scheme_aid_type, terms["aid_type"])):
+    for table, target in (
+        (scheme_theme, terms["theme"]),
+        (scheme_public, terms["public"]),
+        (scheme_aid_type, terms["aid_type"]),
+    ):
         conn.execute(insert(table), [{"scheme_id": i, "vocabulary_term_id": target} for i in ids])
-    conn.execute(insert(scheme_territory), [{"scheme_id": i, "territory_id": commune_id}
-                                            for i in ids])
+    conn.execute(
+        insert(scheme_territory), [{"scheme_id": i, "territory_id": commune_id} for i in ids]
+    )
     return ids
 
 
@@ -92,11 +122,11 @@ def run_engine(db: Database, actor: Actor, ids: list[int]) -> float:
 SQLITE_FLOOR = {
     "select": "SELECT id, reference, state, version FROM scheme WHERE id = ?",
     "update": "UPDATE scheme SET state = ?, version = ?, updated_at = ?, updated_by_id = ?, "
-              "state_changed_at = ? WHERE id = ? AND version = ?",
+    "state_changed_at = ? WHERE id = ? AND version = ?",
     "head": "SELECT position, hash FROM audit_event ORDER BY position DESC LIMIT 1",
     "insert": "INSERT INTO audit_event (position, record_type, record_id, record_reference, "
-              "action, from_state, to_state, actor_id, actor_label, occurred_at, prev_hash, hash) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "action, from_state, to_state, actor_id, actor_label, occurred_at, prev_hash, hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 }
 
 
@@ -118,8 +148,23 @@ def floor_sqlite(path: str, actor: Actor, ids: list[int]) -> float:
         head = conn.execute(q["head"]).fetchone()
         position, prev = (head[0] + 1, head[1]) if head else (1, "0" * 64)
         digest = hashlib.sha256(f"{prev}{position}{record_id}".encode()).hexdigest()
-        conn.execute(q["insert"], (position, "scheme", record_id, row[1], "review", "recorded",
-                                   "reviewed", actor.id, actor.label, now, prev, digest))
+        conn.execute(
+            q["insert"],
+            (
+                position,
+                "scheme",
+                record_id,
+                row[1],
+                "review",
+                "recorded",
+                "reviewed",
+                actor.id,
+                actor.label,
+                now,
+                prev,
+                digest,
+            ),
+        )
         conn.execute("COMMIT")
     elapsed = time.perf_counter() - start
     conn.close()
@@ -138,15 +183,30 @@ def floor_postgresql(url: str, actor: Actor, ids: list[int]) -> float:
         now = datetime.now(UTC)
         with conn.transaction():
             row = conn.execute(q["select"], (record_id,)).fetchone()
-            conn.execute(q["update"], ("reviewed", row[3] + 1, now, actor.id, now, record_id,
-                                       row[3]))
+            conn.execute(
+                q["update"], ("reviewed", row[3] + 1, now, actor.id, now, record_id, row[3])
+            )
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (0x4D41494C4C414745,))
             head = conn.execute(q["head"]).fetchone()
             position, prev = (head[0] + 1, head[1]) if head else (1, "0" * 64)
             digest = hashlib.sha256(f"{prev}{position}{record_id}".encode()).hexdigest()
-            conn.execute(q["insert"], (position, "scheme", record_id, row[1], "review",
-                                       "recorded", "reviewed", actor.id, actor.label, now,
-                                       prev, digest))
+            conn.execute(
+                q["insert"],
+                (
+                    position,
+                    "scheme",
+                    record_id,
+                    row[1],
+                    "review",
+                    "recorded",
+                    "reviewed",
+                    actor.id,
+                    actor.label,
+                    now,
+                    prev,
+                    digest,
+                ),
+            )
     elapsed = time.perf_counter() - start
     conn.close()
     return elapsed
@@ -157,14 +217,19 @@ def measure(label: str, db: Database, floor, n: int, repeat: int) -> dict:
     actor, ids = prepare(db, 2 * n * repeat)
     engine_times, floor_times = [], []
     for r in range(repeat):
-        chunk = ids[2 * n * r: 2 * n * (r + 1)]
+        chunk = ids[2 * n * r : 2 * n * (r + 1)]
         engine_times.append(run_engine(db, actor, chunk[:n]) / n)
         floor_times.append(floor(actor, chunk[n:]) / n)
     engine_s, floor_s = statistics.median(engine_times), statistics.median(floor_times)
-    print(f"{label:<10} engine {1 / engine_s:8.0f} transitions/s ({engine_s * 1e6:7.1f} µs)   "
-          f"floor {1 / floor_s:8.0f}/s ({floor_s * 1e6:7.1f} µs)   ratio {engine_s / floor_s:5.2f}")
-    return {"engine_per_s": round(1 / engine_s), "floor_per_s": round(1 / floor_s),
-            "ratio": round(engine_s / floor_s, 2)}
+    print(
+        f"{label:<10} engine {1 / engine_s:8.0f} transitions/s ({engine_s * 1e6:7.1f} µs)   "
+        f"floor {1 / floor_s:8.0f}/s ({floor_s * 1e6:7.1f} µs)   ratio {engine_s / floor_s:5.2f}"
+    )
+    return {
+        "engine_per_s": round(1 / engine_s),
+        "floor_per_s": round(1 / floor_s),
+        "ratio": round(engine_s / floor_s, 2),
+    }
 
 
 def memory_profile(count: int) -> dict:
@@ -185,12 +250,17 @@ def memory_profile(count: int) -> dict:
         tracemalloc.stop()
         db.dispose()
     per_machine = _machine_per_record_bytes()
-    print(f"memory     {loaded} schemes loaded in one session: peak {peak / 2**20:.1f} MiB, "
-          f"{peak / loaded:.0f} B per scheme; machines before {before}, after {after} "
-          f"(a machine per record would add {per_machine / 1024:.1f} KiB each)")
-    return {"schemes_loaded": loaded, "peak_mib": round(peak / 2**20, 1),
-            "machines_added": after - before,
-            "machine_per_record_kib": round(per_machine / 1024, 1)}
+    print(
+        f"memory     {loaded} schemes loaded in one session: peak {peak / 2**20:.1f} MiB, "
+        f"{peak / loaded:.0f} B per scheme; machines before {before}, after {after} "
+        f"(a machine per record would add {per_machine / 1024:.1f} KiB each)"
+    )
+    return {
+        "schemes_loaded": loaded,
+        "peak_mib": round(peak / 2**20, 1),
+        "machines_added": after - before,
+        "machine_per_record_kib": round(per_machine / 1024, 1),
+    }
 
 
 def _machine_per_record_bytes(count: int = 1000) -> float:
@@ -201,11 +271,21 @@ def _machine_per_record_bytes(count: int = 1000) -> float:
 
     workflow = default_registry().current("scheme")
     states = list(workflow.states)
-    triggers = [{"trigger": t.name, "source": sorted(t.sources), "dest": t.dest}
-                for t in workflow.transitions]
+    triggers = [
+        {"trigger": t.name, "source": sorted(t.sources), "dest": t.dest}
+        for t in workflow.transitions
+    ]
     tracemalloc.start()
-    machines = [Machine(model=type("Record", (), {})(), states=states, transitions=triggers,
-                        initial="draft", auto_transitions=False) for _ in range(count)]
+    machines = [
+        Machine(
+            model=type("Record", (), {})(),
+            states=states,
+            transitions=triggers,
+            initial="draft",
+            auto_transitions=False,
+        )
+        for _ in range(count)
+    ]
     size, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del machines
@@ -224,8 +304,9 @@ def main(argv: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "bench.db")
         db = Database(f"sqlite:///{path}")
-        sqlite = measure("sqlite", db, lambda a, ids: floor_sqlite(path, a, ids), args.n,
-                         args.repeat)
+        sqlite = measure(
+            "sqlite", db, lambda a, ids: floor_sqlite(path, a, ids), args.n, args.repeat
+        )
         db.dispose()
     figures.update({f"sqlite_{k}": v for k, v in sqlite.items()})
     figures["ratio_sqlite"] = sqlite["ratio"]
@@ -238,8 +319,9 @@ def main(argv: list[str] | None = None) -> dict:
         url = _with_search_path(args.pg_url)
         db = Database(url)
         try:
-            pg = measure("postgresql", db, lambda a, ids: floor_postgresql(url, a, ids), args.n,
-                         args.repeat)
+            pg = measure(
+                "postgresql", db, lambda a, ids: floor_postgresql(url, a, ids), args.n, args.repeat
+            )
         finally:
             db.dispose()
             cleanup = Database(args.pg_url)

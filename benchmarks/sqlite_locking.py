@@ -23,8 +23,9 @@ def _setup(path: str, rows: int) -> None:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("CREATE TABLE record (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)")
     conn.execute("CREATE TABLE event (id INTEGER PRIMARY KEY, record_id INTEGER, body TEXT)")
-    conn.executemany("INSERT INTO record (id, version) VALUES (?, 1)", [(i,) for i in
-                                                                       range(1, rows + 1)])
+    conn.executemany(
+        "INSERT INTO record (id, version) VALUES (?, 1)", [(i,) for i in range(1, rows + 1)]
+    )
     conn.close()
 
 
@@ -37,10 +38,13 @@ def _work(path: str, begin: str, ids: list[int], barrier, results) -> None:
     for record_id in ids:
         try:
             conn.execute(begin)
-            (version,) = conn.execute("SELECT version FROM record WHERE id = ?",
-                                      (record_id,)).fetchone()
-            conn.execute("UPDATE record SET version = ? WHERE id = ? AND version = ?",
-                         (version + 1, record_id, version))
+            (version,) = conn.execute(
+                "SELECT version FROM record WHERE id = ?", (record_id,)
+            ).fetchone()
+            conn.execute(
+                "UPDATE record SET version = ? WHERE id = ? AND version = ?",
+                (version + 1, record_id, version),
+            )
             conn.execute("INSERT INTO event (record_id, body) VALUES (?, 'x')", (record_id,))
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
@@ -59,9 +63,13 @@ def run(begin: str, workers: int, n: int) -> dict:
         path = str(Path(tmp) / "locking.db")
         _setup(path, workers * n)
         barrier, results = ctx.Barrier(workers), ctx.Queue()
-        procs = [ctx.Process(target=_work, args=(path, begin, list(range(w * n + 1,
-                                                                         (w + 1) * n + 1)),
-                                                 barrier, results)) for w in range(workers)]
+        procs = [
+            ctx.Process(
+                target=_work,
+                args=(path, begin, list(range(w * n + 1, (w + 1) * n + 1)), barrier, results),
+            )
+            for w in range(workers)
+        ]
         for p in procs:
             p.start()
         outcomes = [results.get() for _ in procs]
@@ -81,16 +89,29 @@ def main() -> None:
     baseline = run("BEGIN IMMEDIATE", 1, args.n * args.workers)
     deferred = run("BEGIN", args.workers, args.n)
     immediate = run("BEGIN IMMEDIATE", args.workers, args.n)
-    for label, figures in (("1 process (baseline)", baseline), ("BEGIN (deferred)", deferred),
-                           ("BEGIN IMMEDIATE", immediate)):
-        print(f"{label:<22} {figures['failures']:5d} of {figures['attempts']} failed "
-              f"'database is locked'; {figures['per_s']:6d} committed/s "
-              f"({figures['per_s'] / baseline['per_s']:.2f} × baseline)")
-    print(json.dumps({"workers": args.workers, "n": args.n, "baseline_per_s": baseline["per_s"],
-                      "deferred_failures": deferred["failures"],
-                      "deferred_per_s": deferred["per_s"],
-                      "immediate_failures": immediate["failures"],
-                      "immediate_per_s": immediate["per_s"]}))
+    for label, figures in (
+        ("1 process (baseline)", baseline),
+        ("BEGIN (deferred)", deferred),
+        ("BEGIN IMMEDIATE", immediate),
+    ):
+        print(
+            f"{label:<22} {figures['failures']:5d} of {figures['attempts']} failed "
+            f"'database is locked'; {figures['per_s']:6d} committed/s "
+            f"({figures['per_s'] / baseline['per_s']:.2f} × baseline)"
+        )
+    print(
+        json.dumps(
+            {
+                "workers": args.workers,
+                "n": args.n,
+                "baseline_per_s": baseline["per_s"],
+                "deferred_failures": deferred["failures"],
+                "deferred_per_s": deferred["per_s"],
+                "immediate_failures": immediate["failures"],
+                "immediate_per_s": immediate["per_s"],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

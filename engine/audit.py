@@ -149,7 +149,7 @@ def verify(conn: Connection, expected: Checkpoint | None = None) -> Verification
         count += 1
         problem = _check_row(row, previous, before_previous)
         if problem:
-            return Verification(False, count, problem, row.position)
+            return Verification(False, count, *problem)
         if expected and row.position == expected.position:
             if row.hash != expected.hash:
                 return Verification(
@@ -175,27 +175,45 @@ def verify(conn: Connection, expected: Checkpoint | None = None) -> Verification
 
 def _stream(conn: Connection) -> Iterator:
     stmt = select(_table).order_by(_table.c.position).execution_options(yield_per=2000)
-    yield from conn.execute(stmt)
+    # Closed when verify() stops early too: on PostgreSQL this is a server-side cursor.
+    with conn.execute(stmt) as rows:
+        yield from rows
 
 
-def _check_row(row, previous, before_previous) -> str | None:
+def _check_row(row, previous, before_previous) -> tuple[str, int] | None:
+    """Return what is wrong with `row` and the position of the event to blame, or None."""
     expected_position = previous.position + 1 if previous else 1
     expected_prev = previous.hash if previous else GENESIS
     if row.position != expected_position:
         return (
             f"Événement(s) supprimé(s) : le n°{expected_position} manque "
-            f"(le suivant est le n°{row.position})."
+            f"(le suivant est le n°{row.position}).",
+            row.position,
         )
+    # After an inserted event, the next one chains to the event before it; its hash covers its
+    # position from before the tail was shifted to make room.
+    earlier = before_previous.hash if before_previous is not None else GENESIS
+    inserted = previous is not None and row.prev_hash == earlier
     if event_hash(row._mapping, row.position, row.prev_hash) != row.hash:
-        return f"L'événement n°{row.position} a été modifié : son empreinte ne correspond plus."
+        if inserted and event_hash(row._mapping, row.position - 1, row.prev_hash) == row.hash:
+            return _inserted(previous)
+        return (
+            f"L'événement n°{row.position} a été modifié : son empreinte ne correspond plus.",
+            row.position,
+        )
     if row.prev_hash != expected_prev:
-        if before_previous is not None and row.prev_hash == before_previous.hash:
-            return f"L'événement n°{previous.position} a été inséré dans la chaîne."
+        if inserted:
+            return _inserted(previous)
         return (
             f"La chaîne est rompue avant l'événement n°{row.position} : un événement "
-            "a été supprimé ou modifié."
+            "a été supprimé ou modifié.",
+            row.position,
         )
     return None
+
+
+def _inserted(event) -> tuple[str, int]:
+    return f"L'événement n°{event.position} a été inséré dans la chaîne.", event.position
 
 
 def replay(workflow_initial: str, events: Iterable) -> tuple[str | None, str | None]:

@@ -22,9 +22,13 @@ class Database:
             self.url = make_url(url)
             self.engine = self._create_engine(echo)
         except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-            raise DatabaseNotReady(
-                f"Adresse de base de données invalide : {url!r} ({exc})."
-            ) from exc
+            # The exception's own text may repeat the URL, password included: never show it.
+            reason = {
+                ArgumentError: "format illisible",
+                NoSuchModuleError: "pilote inconnu",
+            }.get(type(exc), "seuls SQLite et PostgreSQL sont pris en charge")
+            message = f"Adresse de base de données invalide : {_safe(url)} ({reason})."
+            raise DatabaseNotReady(message) from None
         self.session_factory = sessionmaker(self.engine, autoflush=False, expire_on_commit=False)
 
     @property
@@ -98,3 +102,12 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.connection.dbapi_connection.execute(statement)
         except sqlite3.OperationalError as exc:
             raise OperationalError(statement, None, exc) from exc
+
+
+def _safe(url: str) -> str:
+    """Describe a database URL for an error message without ever showing its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        scheme = url.split("://", 1)[0] if "://" in url else "?"
+        return f"{scheme}://… (illisible)"

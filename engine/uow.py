@@ -105,6 +105,13 @@ class UnitOfWork:
         except StaleDataError as exc:
             self.rollback()
             raise Conflict(current_version=None) from exc
+        except BaseException:
+            # A failed commit may leave the driver's transaction open with its locks (SQLite keeps
+            # it when COMMIT is refused) while SQLAlchemy marks it done and skips the pool's
+            # reset: discard the connection rather than pool it mid-transaction.
+            if self._connection is not None:
+                self._connection.invalidate()
+            raise
 
     def rollback(self) -> None:
         if self._session is not None:

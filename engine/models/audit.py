@@ -20,7 +20,7 @@ class AuditEvent(Base):
     position: Mapped[int] = mapped_column(BigInteger, unique=True)
     record_type: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[int | None]
-    record_reference: Mapped[str | None] = mapped_column(String(40))
+    record_reference: Mapped[str | None] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(40), index=True)
     from_state: Mapped[str | None] = mapped_column(String(40))
     to_state: Mapped[str | None] = mapped_column(String(40))

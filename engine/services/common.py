@@ -23,7 +23,8 @@ class RecordRef:
         """Accept a RecordRef, RecordFacts, or a scheme/pooling object."""
         if isinstance(record, RecordRef):
             return record
-        kind = getattr(record, "kind", None) or getattr(record, "record_type", None)
+        # record_type first: a pooling's own `kind` column (fusion…) is not its record type.
+        kind = getattr(record, "record_type", None) or getattr(record, "kind", None)
         if kind not in RECORD_TYPES:
             raise TypeError(f"not a record: {record!r}")
         return cls(kind, record.id)

@@ -9,8 +9,8 @@ from engine import audit
 from engine.clock import local
 from engine.errors import InvalidInput, NotPermitted, Reason
 from engine.messages import french_errors
-from engine.models import Pooling, Scheme
-from engine.policy import Actor, role_reason
+from engine.models import Organisation, Pooling, Scheme
+from engine.policy import Actor, inactive_reason, role_reason
 from engine.records import RECORD_TYPES, RecordType
 from engine.schemas import NewPoolingFields, NewSchemeFields, PoolingFields, SchemeFields
 from engine.services.common import RecordRef, conflict, ensure_visible, load_facts
@@ -26,6 +26,8 @@ EDIT_SCHEMAS = {"scheme": SchemeFields(), "pooling": PoolingFields()}
 def create_scheme(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Scheme:
     """Record a new scheme as a draft of its organisation; only a title is needed."""
     uow.begin_write()
+    if not actor.active:
+        raise NotPermitted(inactive_reason())
     clean = _load(NewSchemeFields(), data)
     organisation_id = clean.pop("organisation_id")
     if not (actor.holds("owner", organisation_id) or "admin" in actor.roles):
@@ -33,6 +35,8 @@ def create_scheme(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Scheme
             role_reason(frozenset({"owner"}), actor, organisation_id)
             or Reason("role_required", "Action réservée aux porteurs.")
         )
+    if uow.session.get(Organisation, organisation_id) is None:
+        raise InvalidInput({"organisation_id": ["Structure inconnue."]})
     workflow = uow.workflows.current("scheme")
     scheme = Scheme(organisation_id=organisation_id, title=clean.pop("title"))
     return _create(uow, actor, workflow, scheme, clean)

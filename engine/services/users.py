@@ -8,7 +8,7 @@ from engine import audit
 from engine.errors import InvalidInput, NotPermitted, Reason
 from engine.models import ORGANISATION_KINDS, ROLES, Organisation, User, UserRole
 from engine.passwords import hash_password, password_problem
-from engine.policy import Actor
+from engine.policy import Actor, inactive_reason
 from engine.uow import UnitOfWork
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -34,6 +34,8 @@ def siren_problem(number: str, length: int = 9) -> str | None:
 
 
 def _ensure_admin(actor: Actor) -> None:
+    if not actor.active:
+        raise NotPermitted(inactive_reason())
     if actor.id is not None and "admin" not in actor.roles:
         raise NotPermitted(Reason("role_required", "Action réservée aux administrateurs."))
 

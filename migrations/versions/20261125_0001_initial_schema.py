@@ -148,7 +148,7 @@ def upgrade() -> None:
         sa.Column("position", sa.BigInteger(), nullable=False),
         sa.Column("record_type", sa.String(length=20), nullable=False),
         sa.Column("record_id", sa.Integer(), nullable=True),
-        sa.Column("record_reference", sa.String(length=40), nullable=True),
+        sa.Column("record_reference", sa.String(length=254), nullable=True),
         sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("from_state", sa.String(length=40), nullable=True),
         sa.Column("to_state", sa.String(length=40), nullable=True),

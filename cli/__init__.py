@@ -1,0 +1,1 @@
+"""The `maillage` command line: set up, inspect and serve a Maillage instance."""

@@ -1,0 +1,52 @@
+"""The `maillage` command group: one place turns expected failures into a line and an exit code."""
+
+import click
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from cli.audit import audit
+from cli.context import fail, first_line, report_invalid
+from cli.db import demo, init
+from cli.serve import serve
+from cli.users import user
+from engine.errors import DatabaseNotReady, InvalidInput, NotPermitted, WorkflowError
+
+# Exit codes: 1 for a refused request or a failed check, 2 for a database or set-up problem.
+SETUP_FAILURE = 2
+
+
+class MaillageGroup(click.Group):
+    """Runs a command; a database that is not ready gives one line on stderr, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DatabaseNotReady as exc:
+            fail(str(exc), SETUP_FAILURE)
+        except OperationalError as exc:
+            fail(f"la base de données ne répond pas : {first_line(exc)}", SETUP_FAILURE)
+        except DBAPIError as exc:
+            # A write the database refuses (a constraint, a value too long): still one line.
+            fail(f"la base de données a refusé l'opération : {first_line(exc)}")
+        except WorkflowError as exc:
+            fail(f"workflow invalide : {exc}", SETUP_FAILURE)
+        except InvalidInput as exc:
+            report_invalid(exc)
+        except NotPermitted as exc:
+            fail(str(exc))
+
+
+@click.group(cls=MaillageGroup)
+@click.version_option(package_name="maillage", message="Maillage %(version)s")
+def main() -> None:
+    """Maillage : recensement des dispositifs d'aides du CTPLI de Martinique.
+
+    La base de données est désignée par MAILLAGE_DATABASE_URL (par défaut, un fichier SQLite
+    dans le dossier instance/).
+    """
+
+
+main.add_command(init)
+main.add_command(demo)
+main.add_command(user)
+main.add_command(audit)
+main.add_command(serve)

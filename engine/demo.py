@@ -1,0 +1,347 @@
+"""Demonstration data built through the engine's own services, so its audit trail is a real one.
+
+The catalogue (engine/demo_data.py) says what exists; this module plays the story of each record
+on a deterministic clock that walks through 2025 and 2026 in Martinique working hours: the
+organisations enter their schemes, the COTECH examines them, the COPIL decides, and in 2026 the
+COTECH proposes to pool some of them.
+"""
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import count
+from typing import Any
+
+from sqlalchemy import func, select
+
+from engine.clock import MARTINIQUE
+from engine.database import Database
+from engine.demo_data import (
+    ACCOUNTS,
+    DEMO_PASSWORD,
+    HELD_BACK_LABELS,
+    NOTES,
+    ORGANISATIONS,
+    POOLING_STORIES,
+    POOLINGS,
+    SCHEMES,
+    STORIES,
+    DemoPooling,
+    DemoScheme,
+)
+from engine.models import Pooling, Scheme
+from engine.policy import SYSTEM, Actor
+from engine.services.comments import add_comment
+from engine.services.common import RecordRef
+from engine.services.records import create_pooling, create_scheme, edit_record
+from engine.services.transitions import apply_transition
+from engine.services.users import add_organisation, add_user
+from engine.uow import UnitOfWork
+
+__all__ = ["DEMO_PASSWORD", "DemoClock", "DemoReport", "build_demo", "demo_accounts"]
+
+START = date(2025, 1, 6)
+# Each round of the schemes' stories opens on a meeting day; its actions follow in the next days.
+SCHEME_ROUNDS = (
+    date(2025, 1, 13),
+    date(2025, 2, 3),
+    date(2025, 3, 10),
+    date(2025, 4, 15),
+    date(2025, 5, 20),
+    date(2025, 6, 24),
+    date(2025, 9, 16),
+    date(2025, 11, 18),
+    date(2026, 1, 20),
+)
+POOLING_ROUNDS = (
+    date(2026, 3, 10),
+    date(2026, 4, 14),
+    date(2026, 5, 19),
+    date(2026, 6, 23),
+    date(2026, 9, 15),
+    date(2026, 10, 13),
+)
+# Public holidays in Martinique (22 May: abolition of slavery; 21 July: Victor Schœlcher day;
+# 2 November: day of the dead), then Easter Monday, Ascension, Whit Monday and carnival days.
+_FIXED_HOLIDAYS = (
+    (1, 1), (5, 1), (5, 8), (5, 22), (7, 14), (7, 21), (8, 15), (11, 1), (11, 2), (11, 11),
+    (12, 25),
+)  # fmt: skip
+_MOVABLE_HOLIDAYS = (
+    date(2025, 3, 3), date(2025, 3, 4), date(2025, 3, 5), date(2025, 4, 21), date(2025, 5, 29),
+    date(2025, 6, 9), date(2026, 2, 16), date(2026, 2, 17), date(2026, 2, 18), date(2026, 4, 6),
+    date(2026, 5, 14), date(2026, 5, 25),
+)  # fmt: skip
+HOLIDAYS = frozenset(
+    [date(year, month, day) for year in (2025, 2026) for month, day in _FIXED_HOLIDAYS]
+    + list(_MOVABLE_HOLIDAYS)
+)
+
+CREATED_WITH = ("summary",)
+COTECH = ("cotech1", "cotech2", "ctm")
+COPIL = ("copil1", "copil2")
+
+
+class DemoClock:
+    """Deterministic instants in Martinique working hours, each a few minutes after the last."""
+
+    def __init__(self, start: date = START, seed: int = 972) -> None:
+        self._now = datetime.combine(start, time(8, 0), MARTINIQUE)
+        self._random = random.Random(seed)
+        # Minutes between two actions, at least and at most.
+        self.pace = (4, 50)
+
+    def __call__(self) -> datetime:
+        step = timedelta(minutes=self._random.randint(*self.pace))
+        self._now = _working_time(self._now + step)
+        return self._now.astimezone(UTC)
+
+    def jump_to(self, day: date) -> None:
+        """Move on to 8 a.m. on `day`, unless that is already past."""
+        self._now = max(self._now, datetime.combine(day, time(8, 0), MARTINIQUE))
+
+
+def _working_time(instant: datetime) -> datetime:
+    while instant.time() > time(17, 0) or _day_off(instant.date()):
+        next_day = instant.date() + timedelta(days=1)
+        instant = datetime.combine(next_day, time(7, 30), MARTINIQUE) + timedelta(
+            minutes=(instant.minute * 7) % 40
+        )
+    return instant
+
+
+def _day_off(day: date) -> bool:
+    return day.weekday() >= 5 or day in HOLIDAYS
+
+
+@dataclass
+class DemoReport:
+    created: bool
+    schemes: dict[str, int]
+    poolings: dict[str, int]
+
+
+def build_demo(database: Database, clock: DemoClock | None = None) -> DemoReport:
+    """Fill an initialised database with the demonstration data, unless it holds schemes."""
+    created = not _has_schemes(database)
+    if created:
+        _Builder(database, clock or DemoClock()).run()
+    with database.session() as session:
+        return DemoReport(created, _states(session, Scheme), _states(session, Pooling))
+
+
+def demo_accounts() -> list[tuple[str, list[str], str]]:
+    """List the demonstration accounts: email, roles, organisation name."""
+    names = {o.key: o.name for o in ORGANISATIONS}
+    return [(a.email, list(a.roles), names.get(a.organisation, "")) for a in ACCOUNTS]
+
+
+def _has_schemes(database: Database) -> bool:
+    with database.session() as session:
+        return session.scalar(select(Scheme.id).limit(1)) is not None
+
+
+def _states(session, model) -> dict[str, int]:
+    rows = session.execute(select(model.state, func.count()).group_by(model.state))
+    return dict(sorted(rows.tuples()))
+
+
+@dataclass
+class _Progress:
+    key: str
+    spec: DemoScheme
+    steps: tuple[tuple[str, str], ...]
+    ref: RecordRef | None = None
+    submitted_by: str | None = None
+
+
+@dataclass
+class _Builder:
+    database: Database
+    clock: DemoClock
+    organisations: dict[str, int] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    schemes: dict[str, _Progress] = field(default_factory=dict)
+    turns: Iterator[int] = field(default_factory=count)
+    round_day: date = START
+    decisions: Iterator[int] = field(default_factory=lambda: count(1))
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.database, clock=self.clock)
+
+    def run(self) -> None:
+        self.set_up()
+        # Forty organisations' entries, answers and reviews spread over the weeks of each round.
+        self.clock.pace = (20, 200)
+        self.play_schemes()
+        self.play_poolings()
+
+    def set_up(self) -> None:
+        """The administrator is created by the system, then records organisations and users."""
+        admin, *others = ACCOUNTS
+        self.actors["admin"] = self.add_account(SYSTEM, admin)
+        for org in ORGANISATIONS:
+            with self.uow() as uow:
+                created = add_organisation(
+                    uow, self.actors["admin"], org.name, org.kind, siren=org.siren
+                )
+            self.organisations[org.key] = created.id
+        for account in others:
+            self.actors[account.key] = self.add_account(self.actors["admin"], account)
+
+    def add_account(self, actor: Actor, account) -> Actor:
+        organisation_id = self.organisations.get(account.organisation)
+        with self.uow() as uow:
+            user = add_user(
+                uow,
+                actor,
+                account.email,
+                account.name,
+                list(account.roles),
+                DEMO_PASSWORD,
+                organisation_id,
+            )
+        return Actor.of(user)
+
+    # Schemes
+
+    def play_schemes(self) -> None:
+        for key, spec in SCHEMES.items():
+            steps = (("create", "owner"), ("fill", "owner"), *STORIES[spec.story])
+            self.schemes[key] = _Progress(key, spec, steps)
+        if any(len(p.steps) > len(SCHEME_ROUNDS) for p in self.schemes.values()):
+            raise RuntimeError("a demo story is longer than the rounds that play it")
+        for index, day in enumerate(SCHEME_ROUNDS):
+            self.open_round(day)
+            for progress in self.schemes.values():
+                if index < len(progress.steps):
+                    self.play_scheme_step(progress, *progress.steps[index])
+
+    def open_round(self, day: date) -> None:
+        self.clock.jump_to(day)
+        self.round_day, self.decisions = day, count(1)
+
+    def play_scheme_step(self, progress: _Progress, action: str, role: str) -> None:
+        spec = progress.spec
+        actor_key = self.scheme_actor(progress, action, role)
+        actor = self.actors[actor_key]
+        if action == "create":
+            data = {"title": spec.title, "organisation_id": self.organisations[spec.organisation]}
+            data.update(self.values({k: v for k, v in spec.fields.items() if k in CREATED_WITH}))
+            with self.uow() as uow:
+                progress.ref = RecordRef("scheme", create_scheme(uow, actor, data).id)
+        elif action in ("fill", "complete"):
+            later = action == "complete"
+            fields = {
+                k: v
+                for k, v in spec.fields.items()
+                if k not in CREATED_WITH and (k in spec.held_back) == later
+            }
+            if fields:
+                with self.uow() as uow:
+                    edit_record(uow, progress.ref, self.values(fields), actor)
+        elif action == "comment":
+            with self.uow() as uow:
+                add_comment(uow, progress.ref, actor, NOTES[f"{role}_comment"])
+        else:
+            self.fire(progress.ref, action, actor, self.scheme_inputs(spec, action))
+            if action == "submit":
+                progress.submitted_by = actor_key
+
+    def scheme_actor(self, progress: _Progress, action: str, role: str) -> str:
+        if role == "owner":
+            owners = [a.key for a in ACCOUNTS if a.organisation == progress.spec.organisation]
+            owners = [k for k in owners if "owner" in self.actors[k].roles]
+            return owners[list(SCHEMES).index(progress.key) % len(owners)]
+        if role == "admin":
+            return "admin"
+        if role == "copil":
+            return COPIL[next(self.turns) % len(COPIL)]
+        if action == "propose":
+            return "cotech1"
+        # Four eyes: whoever submitted a scheme does not review it, even as a COTECH member.
+        pool = [k for k in COTECH if k != progress.submitted_by]
+        return pool[next(self.turns) % len(pool)]
+
+    def scheme_inputs(self, spec: DemoScheme, action: str) -> dict[str, Any]:
+        if action == "approve":
+            return {"decision_reference": self.decision()}
+        if action == "propose":
+            return {"target_date": self.round_day + timedelta(days=35)}
+        if action == "request_changes":
+            default = "Merci de compléter : " + ", ".join(
+                HELD_BACK_LABELS[f] for f in spec.held_back
+            )
+            return {"comment": spec.notes.get(action, default + ".")}
+        if action in ("send_back", "reject", "reopen"):
+            return {"comment": spec.notes.get(action, NOTES[action])}
+        if action == "withdraw" and action in spec.notes:
+            return {"comment": spec.notes[action]}
+        return {}
+
+    def decision(self) -> str:
+        return f"COPIL du {self.round_day:%d/%m/%Y}, décision n°{next(self.decisions)}"
+
+    def values(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Resolve organisation keys in funders and partners to organisation ids."""
+        resolved = dict(fields)
+        for name, column in (("funders", "amount"), ("partners", "role")):
+            if name in resolved:
+                resolved[name] = [self.party(who, column, value) for who, value in fields[name]]
+        return resolved
+
+    def party(self, who: str, column: str, value: Any) -> dict[str, Any]:
+        if who in self.organisations:
+            return {"organisation_id": self.organisations[who], column: value}
+        return {"name": who, column: value}
+
+    def fire(self, ref: RecordRef, action: str, actor: Actor, inputs: dict[str, Any]) -> None:
+        with self.uow() as uow:
+            apply_transition(uow, ref, action, actor, inputs)
+
+    # Poolings
+
+    def play_poolings(self) -> None:
+        refs: list[RecordRef | None] = [None] * len(POOLINGS)
+        comments = [list(p.comments) for p in POOLINGS]
+        for index, day in enumerate(POOLING_ROUNDS):
+            self.open_round(day)
+            for number, pooling in enumerate(POOLINGS):
+                steps = POOLING_STORIES[pooling.story]
+                if index >= len(steps):
+                    continue
+                step = steps[index]
+                if step == "create":
+                    refs[number] = self.create_pooling(pooling)
+                elif step == "comment":
+                    if comments[number]:
+                        author, body = comments[number].pop(0)
+                        with self.uow() as uow:
+                            add_comment(uow, refs[number], self.actors[author], body)
+                else:
+                    self.fire(refs[number], step, *self.pooling_actor_inputs(step))
+
+    def create_pooling(self, pooling: DemoPooling) -> RecordRef:
+        data = {
+            "title": pooling.title,
+            "kind": pooling.kind,
+            "lead_organisation_id": self.organisations[pooling.lead],
+            "scheme_ids": [self.schemes[k].ref.id for k in pooling.members],
+            **pooling.fields,
+        }
+        with self.uow() as uow:
+            return RecordRef("pooling", create_pooling(uow, self.actors["cotech1"], data).id)
+
+    def pooling_actor_inputs(self, step: str) -> tuple[Actor, dict[str, Any]]:
+        # The coordinator (cotech1) records and proposes; another member reviews (four eyes).
+        if step == "review":
+            return self.actors["cotech2"], {}
+        if step == "propose":
+            return self.actors["cotech1"], {}
+        conditions = "Bilan présenté au COPIL six mois après la mise en œuvre."
+        return self.actors["copil2"], {
+            "decision_reference": self.decision(),
+            "decision_date": self.round_day,
+            "conditions": conditions,
+        }

@@ -1,0 +1,49 @@
+"""The web application: an app factory and small `register_*` helpers; views stay thin."""
+
+from flask import Flask
+
+from engine.config import Settings
+from engine.database import Database
+from engine.workflow import WorkflowRegistry, default_registry
+
+DATABASE = "maillage.db"
+WORKFLOWS = "maillage.workflows"
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the application from settings (read from the environment when not given)."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    register_config(app, settings)
+    register_workflows(app)
+    register_database(app, settings)
+    register_blueprints(app)
+    return app
+
+
+def register_config(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAILLAGE_DATABASE_URL=settings.database_url,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+
+
+def register_workflows(app: Flask) -> None:
+    # Loading validates every workflow file: an invalid one raises WorkflowError here, so the
+    # application refuses to start rather than fail on the first transition.
+    registry: WorkflowRegistry = default_registry()
+    app.extensions[WORKFLOWS] = registry
+
+
+def register_database(app: Flask, settings: Settings) -> None:
+    # One engine (and its pool) for the process. Requests open and close their own sessions,
+    # so there is nothing to tear down per request; the pool lives as long as the app.
+    app.extensions[DATABASE] = Database(settings.database_url)
+
+
+def register_blueprints(app: Flask) -> None:
+    from web.views import blueprint
+
+    app.register_blueprint(blueprint)
