@@ -123,7 +123,7 @@ class Checkpoint:
             position, digest = int(fields_["position"]), fields_["hash"]
         except (KeyError, ValueError) as exc:
             raise ValueError(f"point de contrôle illisible : {line.strip()!r}") from exc
-        if len(digest) != 64:
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
             raise ValueError(f"empreinte de point de contrôle invalide : {digest!r}")
         return cls(position, digest)
 

@@ -8,6 +8,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, valida
 from engine.models.pooling import POOLING_KINDS
 from engine.models.scheme import PARTNER_ROLES
 
+# 0590/0690 Guadeloupe, 0594/0694 Guyane, 0596/0696/0697 Martinique, 0262/0269/0639/0692/0693.
+OVERSEAS_PREFIXES = {"059", "069", "026", "063"}
 PHONE = re.compile(r"^(?:0|\+33|0033|\+596|00596)([1-9]\d{8})$")
 
 
@@ -42,7 +44,10 @@ def normalise_phone(value: str) -> str:
             "Numéro de téléphone invalide (ex. 0596 12 34 56 ou +596 696 12 34 56)."
         )
     digits = "0" + match.group(1)
-    return " ".join([digits[:4], digits[4:6], digits[6:8], digits[8:10]])
+    if digits[:3] in OVERSEAS_PREFIXES:
+        # Overseas numbers are written with their four-digit prefix: 0596 12 34 56.
+        return " ".join([digits[:4], digits[4:6], digits[6:8], digits[8:10]])
+    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
 
 
 class Phone(fields.String):

@@ -136,6 +136,8 @@ def _members(session: Session, ids: list[int], pooling: Pooling) -> list[Scheme]
         scheme = schemes.get(scheme_id)
         if scheme is None or scheme.state == "draft":
             problems.append(f"dispositif n°{scheme_id} introuvable")
+        elif scheme.state in ("rejected", "withdrawn"):
+            problems.append(f"{scheme.reference} est clos (non retenu ou retiré)")
         elif scheme.state not in POOLABLE_STATES:
             problems.append(f"{scheme.reference} n'est pas encore examiné par le COTECH")
         elif scheme.pooling_id is not None and scheme.pooling_id != pooling.id:
