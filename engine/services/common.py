@@ -40,6 +40,21 @@ def load_facts(conn: Connection, rtype: RecordType, record_id: int, *, lock: boo
     return rtype.facts(row)
 
 
+def open_record(
+    uow, record: Any, actor: Actor, expected_version: int | None = None
+) -> tuple[Connection, RecordType, RecordFacts, Workflow]:
+    """Begin the write, read the record locked, check it is visible and at the expected version."""
+    ref = RecordRef.of(record)
+    rtype = RECORD_TYPES[ref.kind]
+    conn = uow.begin_write()
+    facts = load_facts(conn, rtype, ref.id, lock=True)
+    workflow = uow.workflows.get(facts.workflow_name, facts.workflow_version)
+    ensure_visible(workflow, facts, actor)
+    if expected_version is not None and expected_version != facts.version:
+        raise conflict(conn, rtype, facts.id)
+    return conn, rtype, facts, workflow
+
+
 def ensure_visible(workflow: Workflow, facts: RecordFacts, actor: Actor) -> None:
     """Raise NotFound when the actor may not see the record, NotPermitted when inactive."""
     if not actor.active:

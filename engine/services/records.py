@@ -13,7 +13,7 @@ from engine.models import Organisation, Pooling, Scheme
 from engine.policy import Actor, inactive_reason, role_reason
 from engine.records import RECORD_TYPES, RecordType
 from engine.schemas import NewPoolingFields, NewSchemeFields, PoolingFields, SchemeFields
-from engine.services.common import RecordRef, conflict, ensure_visible, load_facts
+from engine.services.common import conflict, load_facts, open_record
 from engine.services.references import next_reference
 from engine.services.transitions import missing_requirements
 from engine.uow import UnitOfWork
@@ -101,14 +101,7 @@ def edit_record(
     expected_version: int | None = None,
 ) -> Any:
     """Change fields of a record in a state the actor may edit; audit each before/after."""
-    ref = RecordRef.of(record)
-    rtype = RECORD_TYPES[ref.kind]
-    conn = uow.begin_write()
-    facts = load_facts(conn, rtype, ref.id, lock=True)
-    workflow = uow.workflows.get(facts.workflow_name, facts.workflow_version)
-    ensure_visible(workflow, facts, actor)
-    if expected_version is not None and expected_version != facts.version:
-        raise conflict(conn, rtype, facts.id)
+    _, rtype, facts, workflow = open_record(uow, record, actor, expected_version)
     _ensure_editable(workflow, rtype, facts, actor)
     clean = _load(EDIT_SCHEMAS[rtype.name], data)
     obj = uow.session.get(rtype.model, facts.id, populate_existing=True)

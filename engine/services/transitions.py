@@ -18,6 +18,7 @@ from engine.services.common import (
     conflict,
     ensure_visible,
     load_facts,
+    open_record,
 )
 from engine.uow import UnitOfWork
 from engine.workflow import (
@@ -72,14 +73,7 @@ def apply_transition(
     expected_version: int | None = None,
 ) -> TransitionResult:
     """Apply transition `name` to a record in one unit of work, audited, or change nothing."""
-    ref = RecordRef.of(record)
-    rtype = RECORD_TYPES[ref.kind]
-    conn = uow.begin_write()
-    facts = load_facts(conn, rtype, ref.id, lock=True)
-    workflow = uow.workflows.get(facts.workflow_name, facts.workflow_version)
-    ensure_visible(workflow, facts, actor)
-    if expected_version is not None and expected_version != facts.version:
-        raise conflict(conn, rtype, facts.id)
+    conn, rtype, facts, workflow = open_record(uow, record, actor, expected_version)
     tdef = _authorise(workflow, rtype, name, facts, actor)
     clean = validate_inputs(workflow.input_schemas[(name, facts.state)], inputs)
     _ensure_requirements(workflow, rtype, tdef, facts, clean)

@@ -78,24 +78,14 @@ def add_organisation(
     organisation = Organisation(name=name, kind=kind, siren=siren, siret=siret, created_at=now)
     uow.session.add(organisation)
     uow.session.flush()
-    audit.append(
-        uow.connection,
-        [
-            audit.Entry(
-                record_type="organisation",
-                record_id=organisation.id,
-                record_reference=name,
-                action="organisation_create",
-                occurred_at=now,
-                actor_id=actor.id,
-                actor_label=actor.label,
-                changes={
-                    "name": {"before": None, "after": name},
-                    "kind": {"before": None, "after": kind},
-                    "siren": {"before": None, "after": siren},
-                },
-            )
-        ],
+    _audit_creation(
+        uow,
+        actor,
+        now,
+        "organisation",
+        organisation.id,
+        name,
+        {"name": name, "kind": kind, "siren": siren, "siret": siret},
     )
     uow.commit()
     return organisation
@@ -144,24 +134,43 @@ def add_user(
     )
     uow.session.add(user)
     uow.session.flush()
+    _audit_creation(
+        uow,
+        actor,
+        now,
+        "user",
+        user.id,
+        email,
+        {
+            "email": email,
+            "name": user.name,
+            "roles": sorted(set(roles)),
+            "organisation_id": organisation_id,
+        },
+    )
+    uow.commit()
+    return user
+
+
+def _audit_creation(
+    uow: UnitOfWork, actor: Actor, now, kind: str, ident: int, reference: str, values: dict
+) -> None:
+    """Append the `<kind>_create` event holding each initial value as a change from nothing."""
     audit.append(
         uow.connection,
         [
             audit.Entry(
-                record_type="user",
-                record_id=user.id,
-                record_reference=email,
-                action="user_create",
+                record_type=kind,
+                record_id=ident,
+                record_reference=reference,
+                action=f"{kind}_create",
                 occurred_at=now,
                 actor_id=actor.id,
                 actor_label=actor.label,
                 changes={
-                    "email": {"before": None, "after": email},
-                    "roles": {"before": [], "after": sorted(set(roles))},
-                    "organisation_id": {"before": None, "after": organisation_id},
+                    key: {"before": [] if isinstance(value, list) else None, "after": value}
+                    for key, value in values.items()
                 },
             )
         ],
     )
-    uow.commit()
-    return user
