@@ -1,5 +1,6 @@
 """What every command shares: the settings, an open database, and how to fail."""
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
@@ -11,6 +12,7 @@ from engine.config import Settings
 from engine.database import Database
 from engine.errors import DatabaseNotReady, InvalidInput
 from engine.migrate import head_revision
+from engine.policy import Actor
 
 FIELD_LABELS = {
     "email": "adresse électronique",
@@ -69,3 +71,8 @@ def report_invalid(exc: InvalidInput) -> NoReturn:
         for message in messages:
             click.echo(f"  {label} : {message}", err=True)
     raise click.exceptions.Exit(1)
+
+
+def cli_actor() -> Actor:
+    """The operator at the command line: acts as an administrator, named in the audit log."""
+    return Actor(None, f"ligne de commande ({getpass.getuser()})", frozenset({"admin"}))

@@ -33,6 +33,8 @@ class Organisation(Base):
     siren: Mapped[str | None] = mapped_column(String(9), unique=True)
     siret: Mapped[str | None] = mapped_column(String(14))
     created_at: Mapped[datetime]
+    # The name folded (no case, no accents): what a text search matches.
+    search_text: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r}>"

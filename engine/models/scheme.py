@@ -128,6 +128,8 @@ class Scheme(WorkflowRecord, Base):
     copil_target_date: Mapped[date | None]
     decision_reference: Mapped[str | None] = mapped_column(String(200))
     pooling_id: Mapped[int | None] = mapped_column(ForeignKey("pooling.id"), index=True)
+    # Title, summary and description folded (no case, no accents): what a text search matches.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     themes: Mapped[list[VocabularyTerm]] = relationship(

@@ -16,6 +16,7 @@ from engine.schemas import NewPoolingFields, NewSchemeFields, PoolingFields, Sch
 from engine.services.common import conflict, load_facts, open_record
 from engine.services.references import next_reference
 from engine.services.transitions import missing_requirements
+from engine.text import searchable
 from engine.uow import UnitOfWork
 from engine.values import apply_values, consistency_errors, territory_by_cog
 from engine.workflow import Workflow
@@ -26,6 +27,18 @@ EDIT_SCHEMAS = {"scheme": SchemeFields(), "pooling": PoolingFields()}
 def create_scheme(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Scheme:
     """Record a new scheme as a draft of its organisation; only a title is needed."""
     uow.begin_write()
+    scheme = new_scheme(uow, actor, data)
+    uow.commit()
+    return scheme
+
+
+def new_scheme(
+    uow: UnitOfWork, actor: Actor, data: dict[str, Any], origin: dict[str, Any] | None = None
+) -> Scheme:
+    """Add a validated, audited draft to the unit of work without committing (imports batch them).
+
+    `origin` is kept in the creation event's data (e.g. the import and row it came from).
+    """
     if not actor.active:
         raise NotPermitted(inactive_reason())
     clean = _load(NewSchemeFields(), data)
@@ -39,7 +52,7 @@ def create_scheme(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Scheme
         raise InvalidInput({"organisation_id": ["Structure inconnue."]})
     workflow = uow.workflows.current("scheme")
     scheme = Scheme(organisation_id=organisation_id, title=clean.pop("title"))
-    return _create(uow, actor, workflow, scheme, clean)
+    return _create(uow, actor, workflow, scheme, clean, origin)
 
 
 def create_pooling(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Pooling:
@@ -54,10 +67,13 @@ def create_pooling(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Pooli
     workflow = uow.workflows.current("pooling")
     pooling = Pooling(title=clean.pop("title"), kind=clean.pop("kind"))
     pooling = _create(uow, actor, workflow, pooling, clean)
+    uow.commit()
     return pooling
 
 
-def _create(uow: UnitOfWork, actor: Actor, workflow: Workflow, record, clean: dict) -> Any:
+def _create(
+    uow: UnitOfWork, actor: Actor, workflow: Workflow, record, clean: dict, origin=None
+) -> Any:
     rtype = RECORD_TYPES[record.record_type]
     session, now = uow.session, uow.clock()
     record.reference = next_reference(uow.connection, rtype.prefix, local(now).year)
@@ -74,17 +90,24 @@ def _create(uow: UnitOfWork, actor: Actor, workflow: Workflow, record, clean: di
     if isinstance(record, Pooling) and "territories" not in clean:
         record.territories = _member_territories(session, record)
     _check_consistency(record)
+    refresh_search_text(record)
     session.flush()
-    facts = load_facts(uow.connection, rtype, record.id, lock=False)
-    missing = missing_requirements(workflow.states[workflow.initial], rtype, facts)
-    if missing:
-        raise InvalidInput({group[0]: ["Ce champ est obligatoire."] for group in missing})
-    audit.append(
-        uow.connection,
-        [_entry(rtype, record, "create", actor, now, changes, to_state=record.state)],
-    )
-    uow.commit()
+    initial = workflow.states[workflow.initial]
+    if initial.requires:
+        facts = load_facts(uow.connection, rtype, record.id, lock=False)
+        missing = missing_requirements(initial, rtype, facts)
+        if missing:
+            raise InvalidInput({group[0]: ["Ce champ est obligatoire."] for group in missing})
+    entry = _entry(rtype, record, "create", actor, now, changes, to_state=record.state)
+    entry.data = origin
+    audit.append(uow.connection, [entry])
     return record
+
+
+def refresh_search_text(record) -> None:
+    """Keep a scheme's folded search text in step with its title, summary and description."""
+    if isinstance(record, Scheme):
+        record.search_text = searchable(record.title, record.summary, record.description)
 
 
 def _member_territories(session, pooling: Pooling) -> list:
@@ -111,6 +134,7 @@ def edit_record(
         return obj
     now = uow.clock()
     obj.updated_at, obj.updated_by_id = now, actor.id
+    refresh_search_text(obj)
     try:
         uow.session.flush()
     except StaleDataError:

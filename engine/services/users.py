@@ -2,13 +2,14 @@
 
 import re
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from engine import audit
 from engine.errors import InvalidInput, NotPermitted, Reason
 from engine.models import ORGANISATION_KINDS, ROLES, Organisation, User, UserRole
 from engine.passwords import hash_password, password_problem
 from engine.policy import Actor, inactive_reason
+from engine.text import searchable
 from engine.uow import UnitOfWork
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -50,6 +51,20 @@ def add_organisation(
 ) -> Organisation:
     """Record an organisation (admin, or the system for imports and set-up)."""
     uow.begin_write()
+    organisation = new_organisation(uow, actor, name, kind, siren, siret)
+    uow.commit()
+    return organisation
+
+
+def new_organisation(
+    uow: UnitOfWork,
+    actor: Actor,
+    name: str,
+    kind: str,
+    siren: str | None = None,
+    siret: str | None = None,
+) -> Organisation:
+    """Add a validated, audited organisation to the unit of work without committing."""
     _ensure_admin(actor)
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
@@ -66,7 +81,7 @@ def add_organisation(
     if not errors and uow.session.scalar(
         select(Organisation.id).where(
             or_(
-                func.lower(Organisation.name) == name.lower(),
+                Organisation.search_text == searchable(name),
                 Organisation.siren == siren if siren else False,
             )
         )
@@ -75,7 +90,14 @@ def add_organisation(
     if errors:
         raise InvalidInput(errors)
     now = uow.clock()
-    organisation = Organisation(name=name, kind=kind, siren=siren, siret=siret, created_at=now)
+    organisation = Organisation(
+        name=name,
+        kind=kind,
+        siren=siren,
+        siret=siret,
+        created_at=now,
+        search_text=searchable(name),
+    )
     uow.session.add(organisation)
     uow.session.flush()
     _audit_creation(
@@ -87,7 +109,6 @@ def add_organisation(
         name,
         {"name": name, "kind": kind, "siren": siren, "siret": siret},
     )
-    uow.commit()
     return organisation
 
 

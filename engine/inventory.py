@@ -1,0 +1,212 @@
+"""The inventory's filters, one definition for the list page, the API and the exports."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+from sqlalchemy import Select, and_, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from engine.errors import InvalidInput
+from engine.messages import french_errors
+from engine.models import Organisation, Scheme, Territory, VocabularyTerm
+from engine.models.scheme import scheme_aid_type, scheme_public, scheme_territory, scheme_theme
+from engine.policy import Actor
+from engine.text import fold
+from engine.values import VOCABULARY_FIELDS, territory_by_cog
+from engine.workflow import WorkflowRegistry, default_registry
+
+LINKS = {"themes": scheme_theme, "publics": scheme_public, "aid_types": scheme_aid_type}
+
+
+@dataclass(frozen=True)
+class InventoryFilter:
+    """What a user narrows the inventory to; empty means everything they may see.
+
+    Values of one facet are alternatives (theme A or B), facets combine (theme and public).
+    """
+
+    states: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    publics: tuple[str, ...] = ()
+    aid_types: tuple[str, ...] = ()
+    territory: str | None = None
+    organisation_id: int | None = None
+    q: str | None = None
+    updated_since: datetime | None = None
+    ids: tuple[int, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, Any]:
+        """The filter as the audit log records it: only what was set."""
+        out: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if value not in (None, (), ""):
+                out[name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+
+def _codes() -> fields.List:
+    return fields.List(fields.String(validate=validate.Length(min=1, max=60)), load_default=())
+
+
+class InventoryFilterFields(Schema):
+    """Reads a filter from text (query strings, command-line options): lists may be "a,b"."""
+
+    class Meta:
+        unknown = RAISE
+
+    states = _codes()
+    themes = _codes()
+    publics = _codes()
+    aid_types = _codes()
+    territory = fields.String(load_default=None, validate=validate.Length(max=20))
+    organisation_id = fields.Integer(
+        load_default=None, validate=validate.Range(min=1, max=2**31 - 1)
+    )
+    q = fields.String(load_default=None, validate=validate.Length(max=200))
+    updated_since = fields.AwareDateTime(load_default=None, default_timezone=None)
+    ids = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), load_default=()
+    )
+
+    @pre_load
+    def _split_lists(self, data, **kwargs):
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for name in ("states", "themes", "publics", "aid_types", "ids"):
+            value = out.get(name)
+            if isinstance(value, str):
+                out[name] = [part.strip() for part in value.split(",") if part.strip()]
+        out = {k: v.strip() if isinstance(v, str) else v for k, v in out.items()}
+        return {k: v for k, v in out.items() if v not in ("", None)}
+
+
+def parse_filter(
+    session: Session, raw: dict[str, Any], workflows: WorkflowRegistry | None = None
+) -> InventoryFilter:
+    """Build a filter from text, refusing unknown states, codes and territories in French."""
+    try:
+        data = InventoryFilterFields().load(raw)
+    except ValidationError as exc:
+        raise InvalidInput(french_errors(exc.normalized_messages())) from exc
+    errors = _unknown_values(session, data, workflows or default_registry())
+    if errors:
+        raise InvalidInput(errors)
+    return InventoryFilter(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+
+def _unknown_values(session: Session, data: dict, workflows: WorkflowRegistry) -> dict:
+    errors = {}
+    known_states = set(workflows.current("scheme").states)
+    unknown = [s for s in data["states"] if s not in known_states]
+    if unknown:
+        errors["states"] = ["État(s) inconnu(s) : " + ", ".join(unknown) + "."]
+    for name, vocabulary in VOCABULARY_FIELDS.items():
+        wanted = set(data[name])
+        if wanted:
+            known = set(
+                session.scalars(
+                    select(VocabularyTerm.code).where(
+                        VocabularyTerm.vocabulary == vocabulary, VocabularyTerm.code.in_(wanted)
+                    )
+                )
+            )
+            if wanted - known:
+                errors[name] = ["Code(s) inconnu(s) : " + ", ".join(sorted(wanted - known)) + "."]
+    territory = data["territory"]
+    if territory and not territory_by_cog(session, [territory]):
+        errors["territory"] = [
+            f"Territoire inconnu : {territory} (ex. COM-97209, EPCI-249720061, DEP-972)."
+        ]
+    return errors
+
+
+def scheme_query(
+    session: Session,
+    filters: InventoryFilter,
+    actor: Actor,
+    workflows: WorkflowRegistry | None = None,
+) -> Select:
+    """Return the select of the schemes `actor` may see that match `filters`, oldest first."""
+    stmt = select(Scheme).where(_visible(actor, workflows or default_registry()))
+    if filters.states:
+        stmt = stmt.where(Scheme.state.in_(filters.states))
+    for name, link in LINKS.items():
+        codes = getattr(filters, name)
+        if codes:
+            stmt = stmt.where(
+                Scheme.id.in_(
+                    select(link.c.scheme_id)
+                    .join(VocabularyTerm, VocabularyTerm.id == link.c.vocabulary_term_id)
+                    .where(VocabularyTerm.code.in_(codes))
+                )
+            )
+    if filters.territory:
+        stmt = stmt.where(Scheme.id.in_(_covering(session, filters.territory)))
+    if filters.organisation_id is not None:
+        stmt = stmt.where(Scheme.organisation_id == filters.organisation_id)
+    if filters.q:
+        stmt = stmt.where(*_text_terms(filters.q))
+    if filters.updated_since is not None:
+        stmt = stmt.where(Scheme.updated_at >= filters.updated_since)
+    if filters.ids:
+        stmt = stmt.where(Scheme.id.in_(filters.ids))
+    return stmt.order_by(Scheme.id)
+
+
+def _visible(actor: Actor, workflows: WorkflowRegistry):
+    """SQL condition: the record's state is visible to the actor (drafts: own organisation)."""
+    if not actor.active:
+        return false()
+    conditions = []
+    for workflow in (wf for wf in workflows if wf.name == "scheme"):
+        for state in workflow.states.values():
+            if state.visible_to is None:
+                continue
+            allowed = [_holds(actor, role) for role in state.visible_to]
+            conditions.append(or_(Scheme.state != state.name, *allowed))
+    return and_(true(), *conditions)
+
+
+def _holds(actor: Actor, role: str):
+    if role not in actor.roles:
+        return false()
+    if role == "owner":
+        return Scheme.organisation_id == actor.organisation_id
+    return true()
+
+
+def _covering(session: Session, cog: str):
+    """Scheme ids available in a territory: covering it, what contains it, or what it contains."""
+    territory = territory_by_cog(session, [cog])[cog]
+    ids = {territory.id}
+    department = session.scalar(select(Territory.id).where(Territory.kind == "department"))
+    if territory.kind == "commune":
+        ids |= {territory.epci_id, department}
+    elif territory.kind == "epci":
+        ids |= set(session.scalars(select(Territory.id).where(Territory.epci_id == territory.id)))
+        ids.add(department)
+    return select(scheme_territory.c.scheme_id).where(
+        scheme_territory.c.territory_id.in_(ids - {None})
+    )
+
+
+def _text_terms(q: str) -> list:
+    """Each word must appear in the scheme's text or its organisation's name (folded)."""
+    terms = []
+    for word in fold(q).split():
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        terms.append(
+            or_(
+                Scheme.search_text.like(pattern, escape="\\"),
+                Scheme.organisation_id.in_(
+                    select(Organisation.id).where(
+                        Organisation.search_text.like(pattern, escape="\\")
+                    )
+                ),
+            )
+        )
+    return terms
