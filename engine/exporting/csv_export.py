@@ -1,0 +1,53 @@
+"""The inventory as a CSV file that French Excel opens as it is: double-click, read, sort.
+
+UTF-8 with a byte order mark (else Excel reads Windows-1252), `;` between fields and CRLF
+between lines (Excel's French list separator and line end), decimals with a comma and no
+thousands separator (so Excel reads a number, not text), dates as jj/mm/aaaa.
+"""
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from engine.exporting.source import Inventory
+from engine.exporting.table import french_decimal, scheme_headers, scheme_row
+
+BOM = "\ufeff"
+# A cell starting with one of these is a formula to a spreadsheet: a quote makes it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write(inventory: Inventory, out: BinaryIO) -> int:
+    """Write the schemes as an Excel-ready French CSV; return how many."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    try:
+        text.write(BOM)
+        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+        writer.writerow(scheme_headers())
+        count = 0
+        for scheme in inventory.schemes():
+            writer.writerow([cell(value) for value in scheme_row(scheme, inventory)])
+            count += 1
+        text.flush()
+    finally:
+        # The caller owns `out`: detach so that closing the wrapper never closes it.
+        text.detach()
+    return count
+
+
+def cell(value: Any) -> str:
+    """Render one value for French Excel."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        # Text typed by people must never run as a formula (=HYPERLINK(…), =cmd|…).
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if isinstance(value, Decimal):
+        return french_decimal(value)
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
