@@ -6,6 +6,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from cli.audit import audit
 from cli.context import fail, first_line, report_invalid
 from cli.db import demo, init
+from cli.documents import case_file, copil
+from cli.exporting import export
+from cli.importing import import_
 from cli.serve import serve
 from cli.users import user
 from engine.errors import DatabaseNotReady, InvalidInput, NotPermitted, WorkflowError
@@ -50,3 +53,7 @@ main.add_command(demo)
 main.add_command(user)
 main.add_command(audit)
 main.add_command(serve)
+main.add_command(case_file)
+main.add_command(copil)
+main.add_command(export)
+main.add_command(import_)

@@ -33,17 +33,24 @@ def create_scheme(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Scheme
 
 
 def new_scheme(
-    uow: UnitOfWork, actor: Actor, data: dict[str, Any], origin: dict[str, Any] | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    data: dict[str, Any],
+    origin: dict[str, Any] | None = None,
+    *,
+    imported: bool = False,
 ) -> Scheme:
     """Add a validated, audited draft to the unit of work without committing (imports batch them).
 
     `origin` is kept in the creation event's data (e.g. the import and row it came from).
+    `imported` is for the import service only: it has checked that the actor may import
+    (COTECH or admin), so a COTECH member records drafts for any organisation.
     """
     if not actor.active:
         raise NotPermitted(inactive_reason())
     clean = _load(NewSchemeFields(), data)
     organisation_id = clean.pop("organisation_id")
-    if not (actor.holds("owner", organisation_id) or "admin" in actor.roles):
+    if not (imported or actor.holds("owner", organisation_id) or "admin" in actor.roles):
         raise NotPermitted(
             role_reason(frozenset({"owner"}), actor, organisation_id)
             or Reason("role_required", "Action réservée aux porteurs.")

@@ -11,12 +11,21 @@ _table = ReferenceCounter.__table__
 
 def next_reference(conn: Connection, prefix: str, year: int) -> str:
     """Take the next number of `prefix` for `year` in this transaction and format the reference."""
+    return reserve_references(conn, prefix, year, 1)[0]
+
+
+def reserve_references(conn: Connection, prefix: str, year: int, count: int) -> list[str]:
+    """Take the next `count` numbers of `prefix` for `year` at once (imports) and format them."""
+    if count < 1:
+        return []
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     stmt = (
         insert(_table)
-        .values(prefix=prefix, year=year, last=1)
-        .on_conflict_do_update(index_elements=["prefix", "year"], set_={"last": _table.c.last + 1})
+        .values(prefix=prefix, year=year, last=count)
+        .on_conflict_do_update(
+            index_elements=["prefix", "year"], set_={"last": _table.c.last + count}
+        )
         .returning(_table.c.last)
     )
-    number = conn.execute(stmt).scalar_one()
-    return f"{prefix}-{year}-{number:04d}"
+    last = conn.execute(stmt).scalar_one()
+    return [f"{prefix}-{year}-{number:04d}" for number in range(last - count + 1, last + 1)]

@@ -1,0 +1,1 @@
+"""The census import: read a spreadsheet, plan what it creates, report in French."""
