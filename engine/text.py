@@ -47,3 +47,17 @@ def key(text: str | None) -> str:
 def searchable(*parts: str | None) -> str:
     """Return the folded text a search column stores for these parts."""
     return fold(" ".join(p for p in parts if p))
+
+
+# A cell starting with one of these is a formula to a spreadsheet: a quote in front makes it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_formula(text: str) -> str:
+    """Return text a spreadsheet will never run as a formula (=HYPERLINK(…), =cmd|…)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unguard_formula(text: str) -> str:
+    """Undo guard_formula: remove the quote our own export put before a formula-like text."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text

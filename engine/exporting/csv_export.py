@@ -13,10 +13,9 @@ from typing import Any, BinaryIO
 
 from engine.exporting.source import Inventory
 from engine.exporting.table import french_decimal, scheme_headers, scheme_row
+from engine.text import guard_formula
 
 BOM = "\ufeff"
-# A cell starting with one of these is a formula to a spreadsheet: a quote makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write(inventory: Inventory, out: BinaryIO) -> int:
@@ -43,7 +42,7 @@ def cell(value: Any) -> str:
         return ""
     if isinstance(value, str):
         # Text typed by people must never run as a formula (=HYPERLINK(…), =cmd|…).
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return guard_formula(value)
     if isinstance(value, Decimal):
         return french_decimal(value)
     if isinstance(value, datetime):

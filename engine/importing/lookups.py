@@ -10,7 +10,7 @@ from engine.models import Organisation, Territory, VocabularyTerm
 from engine.text import fold, key
 
 V = TypeVar("V")
-ARTICLE = re.compile(r"^(?:le|la|les|l')\s*")
+ARTICLE = re.compile(r"^(?:(?:les|le|la)\s+|l')")
 DEPARTMENT_NAMES = (
     "Martinique",
     "Toute la Martinique",
@@ -32,7 +32,7 @@ COMMUNE_ALIASES = {"97209": ("FDF",)}
 
 
 class Lookup(Generic[V]):
-    """Names to values by matching key; failing that, one unambiguous close spelling."""
+    """Names to values by matching key (or an unambiguous part of one, when `partial`)."""
 
     def __init__(self, *, partial: bool = False, spelling: bool = False) -> None:
         self.keys: dict[str, V] = {}
@@ -83,15 +83,21 @@ class Lookup(Generic[V]):
         return i + 1, self._close(keys[i])
 
     def _close(self, k: str) -> V | None:
-        if len(k) < 5:
+        if len(k) < 5 or not self.partial:
             return None
-        if self.partial:
-            values = {v for name, v in self.keys.items() if k in name}
-        elif self.spelling:
-            close = difflib.get_close_matches(k, self.keys, n=3, cutoff=0.85)
-            values = {self.keys[name] for name in close}
-        else:
+        values = {v for name, v in self.keys.items() if k in name}
+        return values.pop() if len(values) == 1 else None
+
+    def suggest(self, name: str) -> V | None:
+        """Return the one value a misspelt name is close to, for a "did you mean" — never a match.
+
+        A close spelling is not accepted silently: "Sainte-Lucie" (the neighbouring island) is
+        one letter from Sainte-Luce.
+        """
+        k = key(name)
+        if not self.spelling or len(k) < 5:
             return None
+        values = {self.keys[n] for n in difflib.get_close_matches(k, self.keys, n=3, cutoff=0.85)}
         return values.pop() if len(values) == 1 else None
 
 

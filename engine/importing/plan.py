@@ -52,7 +52,8 @@ class Context:
         by_vocabulary: dict[str, list] = {}
         for term in terms:
             by_vocabulary.setdefault(term.vocabulary, []).append(term)
-        places = lookups.territories(session.scalars(select(Territory)))
+        territory_rows = list(session.scalars(select(Territory)))
+        places = lookups.territories(territory_rows)
         found = {
             f: lookups.vocabulary(by_vocabulary.get(vocab, []))
             for f, vocab in VOCABULARY_FIELDS.items()
@@ -61,7 +62,9 @@ class Context:
         names, sirens = lookups.organisations(rows)
         titles = session.execute(select(Scheme.organisation_id, Scheme.title, Scheme.reference))
         return cls(
-            reader=RowReader(found | {"territories": places}, names),
+            reader=RowReader(
+                found | {"territories": places}, names, {t.cog: t.name for t in territory_rows}
+            ),
             territories=places,
             organisation_names=names,
             sirens=sirens,

@@ -63,9 +63,15 @@ ENDING_GROUP = re.compile(r"^(.*?)\s*(?:\(([^()]*)\)|:\s*([^:]*))$")
 class RowReader:
     """Reads rows with the reference data of one import: lookups built once, values cached."""
 
-    def __init__(self, lookups: dict[str, Lookup], organisations: Lookup[int]) -> None:
+    def __init__(
+        self,
+        lookups: dict[str, Lookup],
+        organisations: Lookup[int],
+        names: dict[str, str] | None = None,
+    ) -> None:
         self.lookups = lookups
         self.organisations = organisations
+        self.names = names or {}  # COG code → name, for "did you mean" hints
         self.schema = NewSchemeFields(exclude=("organisation_id",))
 
     def read(self, raw: dict[str, object], label: Callable[[str], str]) -> tuple[dict, list[Error]]:
@@ -94,9 +100,12 @@ class RowReader:
             return SCALARS[name](cell)
         if name in ("funders", "partners"):
             return [self._link(name, piece) for piece in v.items(cell)]
-        found, unknown = self.lookups[name].find_all(cell)
+        lookup = self.lookups[name]
+        found, unknown = lookup.find_all(cell)
         if unknown:
-            raise v.BadValue(_expected(name), " ; ".join(unknown))
+            raise v.BadValue(
+                _expected(name) + _suggestions(lookup, unknown, self.names), " ; ".join(unknown)
+            )
         return found
 
     def _link(self, name: str, piece: str) -> dict[str, Any]:
@@ -124,6 +133,16 @@ class RowReader:
         except ValidationError as exc:
             return data, _errors(french_errors(exc.normalized_messages()), raw, label)
         return clean, _errors(consistency_errors(_transient(clean)), raw, label)
+
+
+def _suggestions(lookup, unknown: list[str], names: dict[str, str]) -> str:
+    """Name what each misspelt piece probably meant ("Lamantin" → Le Lamentin)."""
+    hints = []
+    for piece in unknown:
+        guess = lookup.suggest(piece)
+        if guess is not None:
+            hints.append(f"« {piece} » : vouliez-vous dire {names.get(guess, guess)} ?")
+    return (" — " + " ".join(hints)) if hints else ""
 
 
 def _expected(name: str) -> str:

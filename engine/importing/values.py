@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from engine.text import fold, key
+from engine.text import fold, key, unguard_formula
 
 # What people write in a cell that has nothing to say.
 BLANKS = {"", "-", "--", "/", "?", "nc", "n/c", "neant", "non communique", "inconnu", "ras"}
@@ -70,14 +70,14 @@ def text(value: object) -> str | None:
     """Read a text cell, spaces tidied; numbers as written."""
     if is_blank(value):
         return None
-    return shown(value).strip() or None
+    return unguard_formula(shown(value).strip()) or None
 
 
 def long_text(value: object) -> str | None:
     """Read a paragraph cell (description…): its line breaks kept, its ends trimmed."""
     if is_blank(value) or not isinstance(value, str):
         return text(value)
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip() or None
+    return unguard_formula(value.replace("\r\n", "\n").replace("\r", "\n").strip()) or None
 
 
 def amount(value: object) -> Decimal | None:

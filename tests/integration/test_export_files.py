@@ -186,3 +186,14 @@ def test_csv_and_xlsx_read_back_through_the_importer_without_error(inventory, fm
         report = plan_import(uow, world.actors["admin"], data, f"inventaire.{fmt}")
     assert [(row.line, row.errors) for row in report.rows_with("error")] == []
     assert sum(report.counts.values()) == count
+
+
+def test_a_formula_like_title_is_guarded_in_the_csv_and_comes_back_unchanged(world):
+    world.scheme("recorded", title='=HYPERLINK("http://x") -- accueil +jeunes')
+    data, _ = export(world, "csv", actor="admin")
+    title_cell = csv_rows(data)[1][list(SCHEME_COLUMNS).index("title")]
+    assert title_cell.startswith("'=HYPERLINK")
+    with UnitOfWork(world.db) as uow:
+        report = plan_import(uow, world.actors["admin"], data, "inventaire.csv")
+    (row,) = report.rows
+    assert row.data["title"] == '=HYPERLINK("http://x") -- accueil +jeunes'

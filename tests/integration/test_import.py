@@ -309,3 +309,19 @@ def test_new_scheme_lets_the_import_service_act_for_cotech(world: World):
         scheme = new_scheme(uow, world.actors["cotech"], data, imported=True)
         uow.commit()
         assert scheme.state == "draft"
+
+
+def test_a_misspelt_commune_is_refused_with_a_suggestion_in_the_dry_run(world):
+    from engine.policy import Actor
+    from engine.services.imports import plan_import
+    from engine.uow import UnitOfWork
+
+    csv = "Intitulé;Porteur;Communes concernées\nMédiation;Ville de Fort-de-France;Sainte-Lucie\n"
+    with UnitOfWork(world.db) as uow:
+        report = plan_import(uow, world.actors["admin"], csv.encode(), "recensement.csv")
+    (row,) = report.rows
+    assert row.status == "error"
+    ((column, value, expected),) = row.errors
+    assert (column, value) == ("Communes concernées", "Sainte-Lucie")
+    assert expected.endswith("« Sainte-Lucie » : vouliez-vous dire Sainte-Luce ?")
+    assert isinstance(world.actors["admin"], Actor)

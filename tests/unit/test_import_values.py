@@ -124,7 +124,6 @@ def _places():
     [
         ("LE LAMENTIN", ["COM-97213"]),
         ("Lamentin", ["COM-97213"]),
-        ("Lamantin", ["COM-97213"]),  # one letter off, and close to nothing else
         ("Schoelcher / Trois Ilets", ["COM-97229", "COM-97231"]),
         ("Ste Luce, Ajoupa Bouillon", ["COM-97227", "COM-97201"]),
         ("97213", ["COM-97213"]),
@@ -141,6 +140,16 @@ def test_territories_by_what_people_write(cell, cogs):
 
 def test_unknown_territories_are_named():
     assert _places().find_all("Lamentin; Paris") == (["COM-97213"], ["Paris"])
+
+
+def test_a_misspelt_commune_is_never_accepted_but_its_likely_meaning_is_suggested():
+    places = _places()
+    assert places.find_all("Lamantin") == ([], ["Lamantin"])
+    assert places.suggest("Lamantin") == "COM-97213"
+    # The neighbouring island is one letter from a commune: refused, with the hint shown.
+    assert places.find_all("Sainte-Lucie") == ([], ["Sainte-Lucie"])
+    assert places.suggest("Sainte-Lucie") == "COM-97227"
+    assert places.suggest("Paris") is None
 
 
 def test_vocabulary_by_label_code_or_an_unambiguous_part():
@@ -199,3 +208,20 @@ def test_windows_1252_csv():
 def test_binary_is_not_a_spreadsheet():
     with pytest.raises(UnreadableFile):
         read_table(b"\x00\x01\x02" * 100)
+
+
+@pytest.mark.parametrize(
+    ("name", "bare"),
+    [
+        ("Les Trois-Îlets", "trois-ilets"),
+        ("Les Anses-d'Arlet", "anses-d'arlet"),
+        ("L'Ajoupa-Bouillon", "ajoupa-bouillon"),
+        ("Le Lamentin", "lamentin"),
+        ("Lamentin", "lamentin"),  # "La" begins the name itself: not an article
+        ("Le Lorrain", "lorrain"),
+    ],
+)
+def test_the_article_is_removed_only_when_it_is_a_word(name, bare):
+    from engine.importing.lookups import _without_article
+
+    assert _without_article(name) == bare
