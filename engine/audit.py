@@ -10,9 +10,12 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, text
 
+from engine.bulk import bulk_insert
 from engine.models.audit import AuditEvent
 
 GENESIS = "0" * 64
+# From this many events (an import), PostgreSQL takes them by COPY.
+BULK_ROWS = 50
 # Key of the PostgreSQL advisory lock that serialises appends to the chain ("MAILLAGE" in hex-ish).
 CHAIN_LOCK_KEY = 0x4D41494C4C414745
 
@@ -75,9 +78,12 @@ def jsonable(value: Any) -> Any:
 
 def event_hash(values: dict[str, Any], position: int, prev_hash: str) -> str:
     """Hash an event: SHA-256 over a canonical JSON of its fields, position and previous hash."""
-    payload = {key: jsonable(values[key]) for key in HASHED}
-    payload["position"] = position
-    payload["prev_hash"] = prev_hash
+    return _digest({key: jsonable(values[key]) for key in HASHED}, position, prev_hash)
+
+
+def _digest(payload: dict[str, Any], position: int, prev_hash: str) -> str:
+    """SHA-256 of the canonical JSON of already JSON-native fields, position and previous hash."""
+    payload = {**payload, "position": position, "prev_hash": prev_hash}
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -96,13 +102,15 @@ def append(conn: Connection, entries: Iterable[Entry]) -> list[int]:
     for entry in entries:
         position += 1
         values = {key: getattr(entry, key) for key in HASHED}
-        values["inputs"] = jsonable(values["inputs"])
-        values["changes"] = jsonable(values["changes"])
-        values["data"] = jsonable(values["data"])
-        digest = event_hash(values, position, prev)
+        for key in ("inputs", "changes", "data"):
+            values[key] = jsonable(values[key])
+        # Converted once: the other fields are plain text and numbers already.
+        digest = _digest({**values, "occurred_at": jsonable(entry.occurred_at)}, position, prev)
         rows.append({**values, "position": position, "prev_hash": prev, "hash": digest})
         prev = digest
-    if rows:
+    if len(rows) >= BULK_ROWS:
+        bulk_insert(conn, _table, rows)
+    elif rows:
         conn.execute(_INSERT, rows)
     return [row["position"] for row in rows]
 

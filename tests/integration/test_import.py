@@ -325,3 +325,33 @@ def test_a_misspelt_commune_is_refused_with_a_suggestion_in_the_dry_run(world):
     assert (column, value) == ("Communes concernées", "Sainte-Lucie")
     assert expected.endswith("« Sainte-Lucie » : vouliez-vous dire Sainte-Luce ?")
     assert isinstance(world.actors["admin"], Actor)
+
+
+def test_a_large_import_is_chained_and_verifiable_event_by_event(world):
+    from engine import audit
+    from engine.models import AuditEvent
+    from engine.services.imports import run_import
+    from engine.uow import UnitOfWork
+
+    lines = ["Intitulé;Porteur;Budget (€);Date de début;Communes concernées"]
+    lines += [
+        f"Action n°{i};Ville de Fort-de-France;{i} 000,50 €;15/03/2022;Le Lamentin"
+        for i in range(1, 81)
+    ]
+    with UnitOfWork(world.db) as uow:
+        report = run_import(uow, world.actors["admin"], "\n".join(lines).encode(), "grand.csv")
+    assert report.counts["create"] == 80
+    with UnitOfWork(world.db) as uow:
+        assert audit.verify(uow.connection).ok
+        event = (
+            uow.session.query(AuditEvent).filter_by(action="create", record_reference=None).first()
+        )
+        created = (
+            uow.session.query(AuditEvent)
+            .filter_by(action="create")
+            .order_by(AuditEvent.position.desc())
+            .first()
+        )
+    assert event is None
+    assert created.changes["annual_budget"] == {"before": None, "after": "80000.50"}
+    assert created.changes["territories"] == {"before": [], "after": ["COM-97213"]}
