@@ -131,7 +131,7 @@ def scheme_query(
     workflows: WorkflowRegistry | None = None,
 ) -> Select:
     """Return the select of the schemes `actor` may see that match `filters`, oldest first."""
-    stmt = select(Scheme).where(_visible(actor, workflows or default_registry()))
+    stmt = select(Scheme).where(visible_to(actor, workflows or default_registry()))
     if filters.states:
         stmt = stmt.where(Scheme.state.in_(filters.states))
     for name, link in LINKS.items():
@@ -157,12 +157,12 @@ def scheme_query(
     return stmt.order_by(Scheme.id)
 
 
-def _visible(actor: Actor, workflows: WorkflowRegistry):
+def visible_to(actor: Actor, workflows: WorkflowRegistry | None = None):
     """SQL condition: the record's state is visible to the actor (drafts: own organisation)."""
     if not actor.active:
         return false()
     conditions = []
-    for workflow in (wf for wf in workflows if wf.name == "scheme"):
+    for workflow in (wf for wf in workflows or default_registry() if wf.name == "scheme"):
         for state in workflow.states.values():
             if state.visible_to is None:
                 continue

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import case, literal, select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
@@ -14,7 +14,9 @@ from engine.importing.reader import Table, UnreadableFile
 from engine.importing.report import ImportReport, NewOrganisation, RowResult
 from engine.importing.rows import RowReader
 from engine.importing.values import shown, text
+from engine.inventory import visible_to
 from engine.models import Organisation, Scheme, Territory, VocabularyTerm
+from engine.policy import Actor
 from engine.services.users import siren_problem
 from engine.text import fold, key
 from engine.values import VOCABULARY_FIELDS
@@ -46,8 +48,12 @@ class Context:
     organisation_id: int | None = None
 
     @classmethod
-    def load(cls, session: Session) -> "Context":
-        """Load territories, active vocabulary terms, organisations and existing titles."""
+    def load(cls, session: Session, actor: Actor) -> "Context":
+        """Load territories, active vocabulary terms, organisations and existing titles.
+
+        A duplicate the actor may not open (another organisation's draft) is named without its
+        reference.
+        """
         terms = session.scalars(select(VocabularyTerm).where(VocabularyTerm.active.is_(True)))
         by_vocabulary: dict[str, list] = {}
         for term in terms:
@@ -60,7 +66,8 @@ class Context:
         }
         rows = list(session.execute(select(Organisation.id, Organisation.name, Organisation.siren)))
         names, sirens = lookups.organisations(rows)
-        titles = session.execute(select(Scheme.organisation_id, Scheme.title, Scheme.reference))
+        shown = case((visible_to(actor), Scheme.reference), else_=literal(HIDDEN_DRAFT))
+        titles = session.execute(select(Scheme.organisation_id, Scheme.title, shown))
         return cls(
             reader=RowReader(
                 found | {"territories": places}, names, {t.cog: t.name for t in territory_rows}
@@ -82,6 +89,9 @@ class Context:
             )
         self.organisation_id = found
         return found
+
+
+HIDDEN_DRAFT = "un brouillon que vous ne pouvez pas consulter"
 
 
 def plan(table: Table, context: Context, report: ImportReport) -> ImportReport:

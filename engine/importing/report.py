@@ -117,14 +117,21 @@ def _row_lines(row: RowResult, written: bool) -> list[str]:
         done = f"créé {row.reference}" if written and row.reference else "à créer"
         return [f"Ligne {row.line} : {done} — « {title} »{who}"]
     if row.status == "duplicate":
-        of = row.duplicate_of or ""
-        of = f"de la {of}" if of.startswith("ligne") else f"de {of}"
-        return [f"Ligne {row.line} : doublon {of}, ignoré — « {title} »{who}"]
+        return [
+            f"Ligne {row.line} : doublon {_of(row.duplicate_of or '')}, ignoré — « {title} »{who}"
+        ]
     head = f"Ligne {row.line} : erreur" + (f" — « {title} »" if title else "")
     return [head] + [
         f"  - {column} : « {_short(value)} » — attendu : {expected}"
         for column, value, expected in row.errors
     ]
+
+
+def _of(duplicate_of: str) -> str:
+    """ "de la ligne 4", "de DSP-2026-0007", "d'un brouillon…": French elision and article."""
+    if duplicate_of.startswith("ligne"):
+        return f"de la {duplicate_of}"
+    return f"d'{duplicate_of}" if duplicate_of.startswith("un ") else f"de {duplicate_of}"
 
 
 def _short(text: str) -> str:

@@ -47,7 +47,7 @@ def plan_import(
     _ensure_may_import(actor)
     content = _content(source)
     table = read_table(content, sheet)
-    return _plan(uow, table, ImportReport(filename, _checksum(content)), organisation)
+    return _plan(uow, actor, table, ImportReport(filename, _checksum(content)), organisation)
 
 
 def run_import(
@@ -73,7 +73,7 @@ def run_import(
         # Two imports of one file at once would each find no duplicate: one runs at a time
         # (SQLite's write lock, taken by begin_write, already does this).
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
-    report = _plan(uow, table, ImportReport(filename, _checksum(content)), organisation)
+    report = _plan(uow, actor, table, ImportReport(filename, _checksum(content)), organisation)
     if strict and report.counts["error"]:
         raise ImportRejected(report)
     _create_organisations(uow, actor, report)
@@ -114,8 +114,10 @@ def _checksum(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def _plan(uow: UnitOfWork, table: Table, report: ImportReport, organisation: str | None):
-    context = Context.load(uow.session)
+def _plan(
+    uow: UnitOfWork, actor: Actor, table: Table, report: ImportReport, organisation: str | None
+):
+    context = Context.load(uow.session, actor)
     if organisation:
         report.organisation = context.names[context.assign(organisation)]
     return plan(table, context, report)

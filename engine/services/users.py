@@ -72,26 +72,9 @@ def new_organisation(
     (COTECH or admin), and an organisation a census file names is created with its rows.
     """
     _ensure_admin(actor, imported=imported)
-    errors: dict[str, list[str]] = {}
     name = (name or "").strip()
-    if not name or len(name) > 200:
-        errors["name"] = ["Nom obligatoire (200 caractères au plus)."]
-    if kind not in ORGANISATION_KINDS:
-        errors["kind"] = ["Valeur attendue parmi : " + ", ".join(ORGANISATION_KINDS) + "."]
-    for field, value, length in (("siren", siren, 9), ("siret", siret, 14)):
-        problem = value and siren_problem(value, length)
-        if problem:
-            errors[field] = [problem]
-    if siren and siret and not siret.startswith(siren):
-        errors["siret"] = ["Le SIRET doit commencer par le SIREN de la structure."]
-    if not errors and uow.session.scalar(
-        select(Organisation.id).where(
-            or_(
-                Organisation.search_text == searchable(name),
-                Organisation.siren == siren if siren else False,
-            )
-        )
-    ):
+    errors = _organisation_errors(name, kind, siren, siret)
+    if not errors and _organisation_exists(uow, name, siren):
         errors["name"] = ["Cette structure existe déjà (même nom ou même SIREN)."]
     if errors:
         raise InvalidInput(errors)
@@ -131,23 +114,7 @@ def add_user(
     uow.begin_write()
     _ensure_admin(actor)
     email = (email or "").strip().lower()
-    errors: dict[str, list[str]] = {}
-    if not EMAIL.match(email) or len(email) > 254:
-        errors["email"] = ["Adresse électronique invalide."]
-    elif uow.session.scalar(select(User.id).where(User.email == email)):
-        errors["email"] = ["Un compte existe déjà avec cette adresse."]
-    if not (name or "").strip():
-        errors["name"] = ["Ce champ est obligatoire."]
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown or not roles:
-        errors["roles"] = ["Rôle(s) attendu(s) parmi : " + ", ".join(ROLES) + "."]
-    if "owner" in roles and organisation_id is None:
-        errors["organisation"] = ["Un porteur de dispositif est rattaché à une structure."]
-    if organisation_id is not None and uow.session.get(Organisation, organisation_id) is None:
-        errors["organisation"] = ["Structure inconnue."]
-    problem = password_problem(password or "")
-    if problem:
-        errors["password"] = [problem]
+    errors = _user_errors(uow, email, name, roles, password, organisation_id)
     if errors:
         raise InvalidInput(errors)
     now = uow.clock()
@@ -177,6 +144,60 @@ def add_user(
     )
     uow.commit()
     return user
+
+
+def _organisation_errors(
+    name: str, kind: str, siren: str | None, siret: str | None
+) -> dict[str, list[str]]:
+    """Check an organisation's fields on their own; return French messages per field."""
+    errors: dict[str, list[str]] = {}
+    if not name or len(name) > 200:
+        errors["name"] = ["Nom obligatoire (200 caractères au plus)."]
+    if kind not in ORGANISATION_KINDS:
+        errors["kind"] = ["Valeur attendue parmi : " + ", ".join(ORGANISATION_KINDS) + "."]
+    for field, value, length in (("siren", siren, 9), ("siret", siret, 14)):
+        problem = value and siren_problem(value, length)
+        if problem:
+            errors[field] = [problem]
+    if siren and siret and not siret.startswith(siren):
+        errors["siret"] = ["Le SIRET doit commencer par le SIREN de la structure."]
+    return errors
+
+
+def _organisation_exists(uow: UnitOfWork, name: str, siren: str | None) -> bool:
+    """Tell whether an organisation has this name (case and accents aside) or this SIREN."""
+    same = Organisation.search_text == searchable(name)
+    if siren:
+        same = or_(same, Organisation.siren == siren)
+    return uow.session.scalar(select(Organisation.id).where(same)) is not None
+
+
+def _user_errors(
+    uow: UnitOfWork,
+    email: str,
+    name: str,
+    roles: list[str],
+    password: str,
+    organisation_id: int | None,
+) -> dict[str, list[str]]:
+    """Check a new account's fields; return French messages per field."""
+    errors: dict[str, list[str]] = {}
+    if not EMAIL.match(email) or len(email) > 254:
+        errors["email"] = ["Adresse électronique invalide."]
+    elif uow.session.scalar(select(User.id).where(User.email == email)):
+        errors["email"] = ["Un compte existe déjà avec cette adresse."]
+    if not (name or "").strip():
+        errors["name"] = ["Ce champ est obligatoire."]
+    if not roles or any(r not in ROLES for r in roles):
+        errors["roles"] = ["Rôle(s) attendu(s) parmi : " + ", ".join(ROLES) + "."]
+    if "owner" in roles and organisation_id is None:
+        errors["organisation"] = ["Un porteur de dispositif est rattaché à une structure."]
+    if organisation_id is not None and uow.session.get(Organisation, organisation_id) is None:
+        errors["organisation"] = ["Structure inconnue."]
+    problem = password_problem(password or "")
+    if problem:
+        errors["password"] = [problem]
+    return errors
 
 
 def _audit_creation(

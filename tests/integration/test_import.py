@@ -355,3 +355,21 @@ def test_a_large_import_is_chained_and_verifiable_event_by_event(world):
     assert event is None
     assert created.changes["annual_budget"] == {"before": None, "after": "80000.50"}
     assert created.changes["territories"] == {"before": [], "after": ["COM-97213"]}
+
+
+def test_a_duplicate_of_a_draft_the_importer_cannot_open_is_reported_without_its_reference(
+    world,
+):
+    from engine.services.imports import plan_import
+    from engine.uow import UnitOfWork
+
+    world.scheme("draft", title="Médiation confidentielle")
+    csv = "Intitulé;Porteur\nMédiation confidentielle;Ville de Fort-de-France\n"
+    with UnitOfWork(world.db) as uow:
+        by_cotech = plan_import(uow, world.actors["cotech"], csv.encode(), "r.csv")
+    with UnitOfWork(world.db) as uow:
+        by_admin = plan_import(uow, world.actors["admin"], csv.encode(), "r.csv")
+    assert by_cotech.rows[0].status == by_admin.rows[0].status == "duplicate"
+    assert "DSP-" not in by_cotech.as_text()
+    assert "doublon d'un brouillon que vous ne pouvez pas consulter" in by_cotech.as_text()
+    assert by_admin.rows[0].duplicate_of.startswith("DSP-")
