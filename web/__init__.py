@@ -5,6 +5,7 @@ from flask import Flask
 from engine.config import Settings
 from engine.database import Database
 from engine.workflow import WorkflowRegistry, default_registry
+from web.api import register_api
 
 DATABASE = "maillage.db"
 WORKFLOWS = "maillage.workflows"
@@ -18,6 +19,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_workflows(app)
     register_database(app, settings)
     register_blueprints(app)
+    register_api(app)
     return app
 
 
@@ -27,6 +29,8 @@ def register_config(app: Flask, settings: Settings) -> None:
         MAILLAGE_DATABASE_URL=settings.database_url,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Requests larger than this get a 413 before any view reads them.
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
 
 

@@ -8,6 +8,7 @@ from engine.models.pooling import POOLING_KINDS, Pooling
 from engine.models.record import WorkflowRecord
 from engine.models.scheme import PARTNER_ROLES, Scheme, SchemeFunder, SchemePartner
 from engine.models.territory import Territory
+from engine.models.token import ApiToken
 from engine.models.user import ROLES, User, UserRole
 from engine.models.vocabulary import VOCABULARIES, VocabularyTerm
 
@@ -17,6 +18,7 @@ __all__ = [
     "POOLING_KINDS",
     "ROLES",
     "VOCABULARIES",
+    "ApiToken",
     "AuditEvent",
     "Comment",
     "Organisation",

@@ -1,0 +1,39 @@
+"""The REST API under /api/v1: flask-smorest blueprints, one error shape, bearer tokens."""
+
+from flask import Flask
+from flask_smorest import Api
+
+from web.api.auth import register_auth
+from web.api.errors import register_errors
+
+API = "maillage.api"
+
+
+def register_api(app: Flask) -> None:
+    """Mount /api/v1 with its OpenAPI document (/api/v1/openapi.json) and documentation page."""
+    app.config.update(
+        API_TITLE="Maillage",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_REDOC_PATH="docs",
+        OPENAPI_REDOC_URL="https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js",
+        API_SPEC_OPTIONS={
+            "info": {"description": "Recensement des dispositifs d'aides du CTPLI Martinique."},
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+        },
+    )
+    api = Api(app)
+    app.extensions[API] = api
+    register_auth(app)
+    register_errors(app, api)
+    for blueprint in _blueprints():
+        api.register_blueprint(blueprint, url_prefix="/api/v1" + blueprint.url_prefix)
+
+
+def _blueprints() -> list:
+    from web.api import reference
+
+    return [*reference.BLUEPRINTS]
