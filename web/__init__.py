@@ -6,6 +6,7 @@ from engine.config import Settings
 from engine.database import Database
 from engine.workflow import WorkflowRegistry, default_registry
 from web.api import register_api
+from web.login import register_login
 
 DATABASE = "maillage.db"
 WORKFLOWS = "maillage.workflows"
@@ -18,6 +19,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_config(app, settings)
     register_workflows(app)
     register_database(app, settings)
+    register_login(app)
     register_blueprints(app)
     register_api(app)
     return app

@@ -36,6 +36,9 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # Carried by every signed-in browser session; raising it ends all of them (sign-out,
+    # password or role change, deactivation).
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     created_at: Mapped[datetime]
 

@@ -6,6 +6,7 @@ from engine.policy import Actor
 from engine.services.tokens import user_for_token
 from engine.uow import UnitOfWork
 from web.api.errors import error_response, is_api_request
+from web.login import CSRF
 
 READS = {"GET", "HEAD", "OPTIONS"}
 
@@ -59,14 +60,14 @@ def _bearer_actor() -> Actor | None:
 
 
 def _session_actor() -> Actor | None:
-    # A signed-in browser session (the web UI's) reads the API; writing needs a token until the
-    # UI brings its CSRF protection.
-    if request.method not in READS:
-        return None
+    """A signed-in browser session: reads freely, writes only with its CSRF token."""
     if not hasattr(current_app, "login_manager"):
         return None
     from flask_login import current_user
 
-    if getattr(current_user, "is_authenticated", False) and current_user.active:
-        return Actor.of(current_user)
-    return None
+    if not getattr(current_user, "is_authenticated", False):
+        return None
+    if request.method not in READS:
+        # Raises CSRFError (400) when the X-CSRFToken header is missing or wrong.
+        current_app.extensions[CSRF].protect()
+    return Actor.of(current_user.user)
