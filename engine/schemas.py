@@ -30,7 +30,7 @@ class Money(fields.Decimal):
             raise ValidationError("Montant attendu (en euros).")
         if amount.as_tuple().exponent < -2:
             raise ValidationError("Au plus deux décimales (les centimes).")
-        if amount >= Decimal("1e12"):
+        if abs(amount) >= Decimal("1e12"):  # quantize overflows 28 digits otherwise
             raise ValidationError("Montant trop élevé.")
         return amount.quantize(Decimal("0.01"))
 
@@ -74,8 +74,25 @@ def _text(max_length: int, **kwargs) -> fields.String:
     return fields.String(allow_none=True, validate=validate.Length(max=max_length), **kwargs)
 
 
+# Integer columns hold 32 bits: anything larger is refused here, never by the database.
+MAX_INT = 2**31 - 1
+
+
 def _int(low: int = 0, high: int | None = None) -> fields.Integer:
-    return fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=low, max=high))
+    """A whole number within [low, high], or within what the column holds when no high is set."""
+    if high is not None:
+        return fields.Integer(
+            strict=True, allow_none=True, validate=validate.Range(min=low, max=high)
+        )
+    limits = [
+        validate.Range(min=low),
+        validate.Range(max=MAX_INT, error="Nombre trop grand (au plus {max})."),
+    ]
+    return fields.Integer(strict=True, allow_none=True, validate=limits)
+
+
+def _id(**kwargs) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_INT), **kwargs)
 
 
 def _codes() -> fields.List:
@@ -86,7 +103,7 @@ class PartnerFields(_Clean):
     class Meta:
         unknown = RAISE
 
-    organisation_id = fields.Integer(strict=True, allow_none=True)
+    organisation_id = _id(allow_none=True)
     name = _text(200)
     role = fields.String(required=True, validate=validate.OneOf(list(PARTNER_ROLES)))
 
@@ -95,7 +112,7 @@ class FunderFields(_Clean):
     class Meta:
         unknown = RAISE
 
-    organisation_id = fields.Integer(strict=True, allow_none=True)
+    organisation_id = _id(allow_none=True)
     name = _text(200)
     amount = Money(allow_none=True)
 
@@ -132,7 +149,7 @@ class SchemeFields(_Clean):
 
 class NewSchemeFields(SchemeFields):
     title = fields.String(required=True, validate=validate.Length(min=1, max=180))
-    organisation_id = fields.Integer(strict=True, required=True)
+    organisation_id = _id(required=True)
 
 
 class PoolingFields(_Clean):
@@ -142,8 +159,8 @@ class PoolingFields(_Clean):
     title = fields.String(validate=validate.Length(min=1, max=180))
     rationale = _text(5000)
     kind = fields.String(validate=validate.OneOf(list(POOLING_KINDS)))
-    lead_organisation_id = fields.Integer(strict=True, allow_none=True)
-    scheme_ids = fields.List(fields.Integer(strict=True))
+    lead_organisation_id = _id(allow_none=True)
+    scheme_ids = fields.List(_id())
     territories = _codes()
     expected_budget = Money(allow_none=True)
     expected_savings = Money(allow_none=True)
@@ -154,8 +171,8 @@ class NewPoolingFields(PoolingFields):
     title = fields.String(required=True, validate=validate.Length(min=1, max=180))
     rationale = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     kind = fields.String(required=True, validate=validate.OneOf(list(POOLING_KINDS)))
-    lead_organisation_id = fields.Integer(strict=True, required=True)
-    scheme_ids = fields.List(fields.Integer(strict=True), required=True)
+    lead_organisation_id = _id(required=True)
+    scheme_ids = fields.List(_id(), required=True)
 
 
 __all__ = [

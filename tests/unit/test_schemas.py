@@ -165,3 +165,18 @@ class TestMessages:
             "funders.0.amount": ["Nombre attendu."],
             "_schema": ["Valeur invalide."],
         }
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"capacity": 2**31},
+        {"beneficiaries_last_year": 2**63 + 1},
+        {"partners": [{"organisation_id": 2**63, "role": "partenaire"}]},
+    ],
+)
+def test_numbers_beyond_the_database_columns_are_refused_by_the_schema(data):
+    from marshmallow import ValidationError
+
+    with pytest.raises(ValidationError):
+        SchemeFields().load(data)

@@ -1,0 +1,112 @@
+"""Poolings (mutualisations): list, create, read, edit, apply transitions, events, comments."""
+
+from flask_smorest import Blueprint
+
+from engine.services.comments import add_comment
+from engine.services.common import RecordRef
+from engine.services.records import create_pooling, edit_record
+from engine.services.transitions import apply_transition
+from engine.uow import UnitOfWork
+from web.api.auth import current_actor, database, request_uow
+from web.api.records import (
+    check_id,
+    comment_body,
+    declare,
+    events_body,
+    page_body,
+    pooling_query,
+    record_body,
+)
+from web.api.schemas import (
+    CommentBody,
+    CommentSchema,
+    NewPoolingBody,
+    PoolingEditBody,
+    PoolingListArgs,
+    PoolingPageSchema,
+    PoolingSchema,
+    RecordEventSchema,
+    TransitionBody,
+)
+
+blp = Blueprint(
+    "poolings",
+    __name__,
+    url_prefix="/poolings",
+    description="Mutualisations de dispositifs : propositions du COTECH, décisions du COPIL.",
+)
+BLUEPRINTS = (blp,)
+KIND = "pooling"
+
+
+@blp.route("")
+@blp.arguments(PoolingListArgs, location="query", unknown="raise")
+@blp.response(200, PoolingPageSchema)
+@declare(blp, 422)
+def list_poolings(args):
+    """Lister les mutualisations, page par page."""
+    session, actor = request_uow().session, current_actor()
+    return page_body(session, KIND, pooling_query(args), args, actor)
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(NewPoolingBody)
+@blp.response(201, PoolingSchema)
+@declare(blp, 403, 422)
+def create(body):
+    """Proposer une mutualisation de dispositifs examinés (COTECH) : `scheme_ids`."""
+    actor = current_actor()
+    with UnitOfWork(database()) as uow:
+        pooling = create_pooling(uow, actor, body["fields"])
+        return record_body(uow.session, KIND, pooling.id, actor)
+
+
+@blp.route("/<int:pooling_id>")
+@blp.response(200, PoolingSchema)
+@declare(blp, 404)
+def get(pooling_id):
+    """Lire une mutualisation et les actions possibles depuis son état."""
+    return record_body(request_uow().session, KIND, pooling_id, current_actor())
+
+
+@blp.route("/<int:pooling_id>", methods=["PATCH"])
+@blp.arguments(PoolingEditBody)
+@blp.response(200, PoolingSchema)
+@declare(blp, 403, 404, 409, 422)
+def edit(body, pooling_id):
+    """Modifier des champs ; `version` est celle lue (409 si elle a changé)."""
+    actor, ref = current_actor(), RecordRef(KIND, check_id(pooling_id))
+    with UnitOfWork(database()) as uow:
+        edit_record(uow, ref, body["fields"], actor, body["version"])
+        return record_body(uow.session, KIND, pooling_id, actor)
+
+
+@blp.route("/<int:pooling_id>/transitions", methods=["POST"])
+@blp.arguments(TransitionBody)
+@blp.response(200, PoolingSchema)
+@declare(blp, 403, 404, 409, 422)
+def transition(body, pooling_id):
+    """Appliquer une action du workflow (examiner, proposer, approuver…)."""
+    actor, ref = current_actor(), RecordRef(KIND, check_id(pooling_id))
+    with UnitOfWork(database()) as uow:
+        apply_transition(uow, ref, body["transition"], actor, body["inputs"], body["version"])
+        return record_body(uow.session, KIND, pooling_id, actor)
+
+
+@blp.route("/<int:pooling_id>/events")
+@blp.response(200, RecordEventSchema(many=True))
+@declare(blp, 404)
+def events(pooling_id):
+    """Lister l'historique (journal d'audit) de la mutualisation, dans l'ordre."""
+    return events_body(request_uow().session, KIND, pooling_id, current_actor())
+
+
+@blp.route("/<int:pooling_id>/comments", methods=["POST"])
+@blp.arguments(CommentBody)
+@blp.response(201, CommentSchema)
+@declare(blp, 404, 422)
+def comment(body, pooling_id):
+    """Commenter la mutualisation (le commentaire entre au journal d'audit)."""
+    ref = RecordRef(KIND, check_id(pooling_id))
+    with UnitOfWork(database()) as uow:
+        return comment_body(add_comment(uow, ref, current_actor(), body["body"]))

@@ -1,0 +1,179 @@
+"""What the scheme and pooling resources share: reading a record for a caller, pages, events.
+
+Every rule stays in the engine: visibility and transitions come from `available_transitions`
+and `ensure_visible`, filters from `engine.inventory`, writes from the services.
+"""
+
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from engine.errors import NotFound
+from engine.exporting.source import SCHEME_LOADS
+from engine.models import AuditEvent, Pooling, Scheme
+from engine.policy import Actor
+from engine.records import RECORD_TYPES
+from engine.representation import iso_instant, pooling_dict, scheme_dict
+from engine.services.common import ensure_visible, load_facts
+from engine.services.transitions import TransitionOption, available_transitions
+from engine.workflow import default_registry
+from web.api.schemas import MAX_ID, ErrorSchema
+
+MODELS = {"scheme": Scheme, "pooling": Pooling}
+DICTS = {"scheme": scheme_dict, "pooling": pooling_dict}
+LOADS = {
+    "scheme": (*SCHEME_LOADS, joinedload(Scheme.organisation)),
+    "pooling": (
+        joinedload(Pooling.lead_organisation),
+        selectinload(Pooling.members),
+        selectinload(Pooling.territories),
+    ),
+}
+
+
+ERROR_DESCRIPTIONS = {
+    401: "Jeton absent, invalide ou révoqué.",
+    403: "Action non permise : `reasons` dit pourquoi (codes et phrases).",
+    404: "Élément inexistant ou non visible pour l'appelant.",
+    409: "Version périmée : `current_version`, `changed_by`, `changed_at`.",
+    422: "Données invalides : `errors` champ par champ.",
+}
+
+
+def declare(blp, *statuses: int):
+    """Document the error answers of an endpoint (401 always) with the one error shape."""
+
+    def decorate(view):
+        for status in sorted({401, *statuses}, reverse=True):
+            view = blp.alt_response(
+                status, schema=ErrorSchema, description=ERROR_DESCRIPTIONS[status]
+            )(view)
+        return view
+
+    return decorate
+
+
+def check_id(record_id: int) -> int:
+    """Refuse an id no record can have before it reaches the database (PostgreSQL int4)."""
+    if not 1 <= record_id <= MAX_ID:
+        raise NotFound()
+    return record_id
+
+
+def record_body(session: Session, kind: str, record_id: int, actor: Actor) -> dict[str, Any]:
+    """Return the record as the API shows it to `actor`; NotFound when invisible to them."""
+    model = MODELS[kind]
+    stmt = (
+        select(model)
+        .where(model.id == check_id(record_id))
+        .options(*LOADS[kind])
+        .execution_options(populate_existing=True)
+    )
+    record = session.scalars(stmt).first()
+    if record is None:
+        raise NotFound()
+    return represent(kind, record, actor)
+
+
+def represent(kind: str, record: Any, actor: Actor) -> dict[str, Any]:
+    """Return scheme_dict/pooling_dict plus the transitions leaving the record's state."""
+    options = available_transitions(record, actor)
+    return {**DICTS[kind](record), "transitions": [_option(o) for o in options]}
+
+
+def _option(option: TransitionOption) -> dict[str, Any]:
+    return {
+        "name": option.name,
+        "label": option.label,
+        "label_en": option.label_en,
+        "to": option.to,
+        "to_label": option.to_label,
+        "allowed": option.allowed,
+        "reasons": [
+            {"code": r.code, "message": r.message, "fields": list(r.fields)} for r in option.reasons
+        ],
+        "inputs": [
+            {"name": spec.name, "type": spec.type, "required": spec.required}
+            for spec in option.inputs
+        ],
+    }
+
+
+def page_body(
+    session: Session, kind: str, stmt: Select, args: dict[str, Any], actor: Actor
+) -> dict[str, Any]:
+    """Return one page of `stmt` in the requested order (ties broken by id) and the total."""
+    model = MODELS[kind]
+    stmt = stmt.order_by(None)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    sort = args["sort"]
+    column = getattr(model, sort.removeprefix("-"))
+    order = [column.desc() if sort.startswith("-") else column.asc()]
+    if column is not model.id:
+        order.append(model.id.asc())
+    page, per_page = args["page"], args["per_page"]
+    rows = session.scalars(
+        stmt.order_by(*order)
+        .options(*LOADS[kind])
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .execution_options(populate_existing=True)
+    ).all()
+    items = [represent(kind, record, actor) for record in rows]
+    return {"items": items, "total": total or 0, "page": page, "per_page": per_page}
+
+
+def pooling_query(args: dict[str, Any]) -> Select:
+    """Return the select of the poolings matching the list's filters (poolings are public)."""
+    stmt = select(Pooling)
+    states = [p.strip() for v in args.get("state", ()) for p in v.split(",") if p.strip()]
+    if states:
+        stmt = stmt.where(Pooling.state.in_(states))
+    if args.get("q"):
+        pattern = "%" + args["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Pooling.title.ilike(pattern + "%", escape="\\"))
+    return stmt
+
+
+def events_body(session: Session, kind: str, record_id: int, actor: Actor) -> list[dict]:
+    """Return a visible record's audit events in chain order."""
+    rtype = RECORD_TYPES[kind]
+    facts = load_facts(session.connection(), rtype, check_id(record_id), lock=False)
+    ensure_visible(
+        default_registry().get(facts.workflow_name, facts.workflow_version), facts, actor
+    )
+    rows = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.record_type == kind, AuditEvent.record_id == record_id)
+        .order_by(AuditEvent.position)
+    )
+    return [
+        {
+            "position": e.position,
+            "action": e.action,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "actor_label": e.actor_label,
+            "occurred_at": iso_instant(_aware(e.occurred_at)),
+            "comment": e.comment,
+            "inputs": e.inputs,
+            "changes": e.changes,
+        }
+        for e in rows
+    ]
+
+
+def comment_body(comment) -> dict[str, Any]:
+    """Return a new comment as the API shows it."""
+    return {
+        "id": comment.id,
+        "body": comment.body,
+        "author_id": comment.author_id,
+        "created_at": iso_instant(_aware(comment.created_at)),
+    }
+
+
+def _aware(value):
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value

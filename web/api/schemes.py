@@ -1,0 +1,113 @@
+"""Schemes (dispositifs): list, create, read, edit, apply transitions, events, comments."""
+
+from flask_smorest import Blueprint
+
+from engine.inventory import parse_filter, scheme_query
+from engine.services.comments import add_comment
+from engine.services.common import RecordRef
+from engine.services.records import create_scheme, edit_record
+from engine.services.transitions import apply_transition
+from engine.uow import UnitOfWork
+from web.api.auth import current_actor, database, request_uow
+from web.api.records import (
+    check_id,
+    comment_body,
+    declare,
+    events_body,
+    page_body,
+    record_body,
+)
+from web.api.schemas import (
+    CommentBody,
+    CommentSchema,
+    NewSchemeBody,
+    RecordEventSchema,
+    SchemeEditBody,
+    SchemeListArgs,
+    SchemePageSchema,
+    SchemeSchema,
+    TransitionBody,
+)
+
+blp = Blueprint(
+    "schemes",
+    __name__,
+    url_prefix="/schemes",
+    description="Dispositifs d'aide : inventaire, fiches, workflow.",
+)
+BLUEPRINTS = (blp,)
+KIND = "scheme"
+
+
+@blp.route("")
+@blp.arguments(SchemeListArgs, location="query", unknown="raise")
+@blp.response(200, SchemePageSchema)
+@declare(blp, 422)
+def list_schemes(args):
+    """Lister les dispositifs visibles, filtrés comme l'inventaire, page par page."""
+    session, actor = request_uow().session, current_actor()
+    stmt = scheme_query(session, parse_filter(session, args["filters"]), actor)
+    return page_body(session, KIND, stmt, args, actor)
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(NewSchemeBody)
+@blp.response(201, SchemeSchema)
+@declare(blp, 403, 422)
+def create(body):
+    """Créer un dispositif en brouillon (titre et structure porteuse suffisent)."""
+    actor = current_actor()
+    with UnitOfWork(database()) as uow:
+        scheme = create_scheme(uow, actor, body["fields"])
+        return record_body(uow.session, KIND, scheme.id, actor)
+
+
+@blp.route("/<int:scheme_id>")
+@blp.response(200, SchemeSchema)
+@declare(blp, 404)
+def get(scheme_id):
+    """Lire un dispositif et les actions possibles depuis son état."""
+    return record_body(request_uow().session, KIND, scheme_id, current_actor())
+
+
+@blp.route("/<int:scheme_id>", methods=["PATCH"])
+@blp.arguments(SchemeEditBody)
+@blp.response(200, SchemeSchema)
+@declare(blp, 403, 404, 409, 422)
+def edit(body, scheme_id):
+    """Modifier des champs ; `version` est celle lue (409 si elle a changé)."""
+    actor, ref = current_actor(), RecordRef(KIND, check_id(scheme_id))
+    with UnitOfWork(database()) as uow:
+        edit_record(uow, ref, body["fields"], actor, body["version"])
+        return record_body(uow.session, KIND, scheme_id, actor)
+
+
+@blp.route("/<int:scheme_id>/transitions", methods=["POST"])
+@blp.arguments(TransitionBody)
+@blp.response(200, SchemeSchema)
+@declare(blp, 403, 404, 409, 422)
+def transition(body, scheme_id):
+    """Appliquer une action du workflow (soumettre, examiner, approuver…)."""
+    actor, ref = current_actor(), RecordRef(KIND, check_id(scheme_id))
+    with UnitOfWork(database()) as uow:
+        apply_transition(uow, ref, body["transition"], actor, body["inputs"], body["version"])
+        return record_body(uow.session, KIND, scheme_id, actor)
+
+
+@blp.route("/<int:scheme_id>/events")
+@blp.response(200, RecordEventSchema(many=True))
+@declare(blp, 404)
+def events(scheme_id):
+    """Lister l'historique (journal d'audit) du dispositif, dans l'ordre."""
+    return events_body(request_uow().session, KIND, scheme_id, current_actor())
+
+
+@blp.route("/<int:scheme_id>/comments", methods=["POST"])
+@blp.arguments(CommentBody)
+@blp.response(201, CommentSchema)
+@declare(blp, 404, 422)
+def comment(body, scheme_id):
+    """Commenter le dispositif (le commentaire entre au journal d'audit)."""
+    ref = RecordRef(KIND, check_id(scheme_id))
+    with UnitOfWork(database()) as uow:
+        return comment_body(add_comment(uow, ref, current_actor(), body["body"]))
