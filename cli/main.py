@@ -10,6 +10,7 @@ from cli.documents import case_file, copil
 from cli.exporting import export
 from cli.importing import import_
 from cli.serve import serve
+from cli.tokens import token
 from cli.users import user
 from engine.errors import DatabaseNotReady, InvalidInput, NotPermitted, WorkflowError
 
@@ -51,6 +52,7 @@ def main() -> None:
 main.add_command(init)
 main.add_command(demo)
 main.add_command(user)
+main.add_command(token)
 main.add_command(audit)
 main.add_command(serve)
 main.add_command(case_file)

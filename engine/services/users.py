@@ -5,7 +5,7 @@ import re
 from sqlalchemy import or_, select
 
 from engine import audit
-from engine.errors import InvalidInput, NotPermitted, Reason
+from engine.errors import InvalidInput, NotFound, NotPermitted, Reason
 from engine.models import ORGANISATION_KINDS, ROLES, Organisation, User, UserRole
 from engine.passwords import hash_password, password_problem
 from engine.policy import Actor, inactive_reason
@@ -219,6 +219,113 @@ def _audit_creation(
                     key: {"before": [] if isinstance(value, list) else None, "after": value}
                     for key, value in values.items()
                 },
+            )
+        ],
+    )
+
+
+def require_admin(actor: Actor) -> None:
+    """Refuse anyone but an active administrator (or the system)."""
+    _ensure_admin(actor)
+
+
+def visible_user(uow: UnitOfWork, actor: Actor, user_id: int) -> User:
+    """Return a user an administrator, or that user themselves, may read."""
+    if actor.id != user_id:
+        _ensure_admin(actor)
+    user = uow.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def set_user_active(uow: UnitOfWork, actor: Actor, user_id: int, active: bool) -> User:
+    """Deactivate or reactivate an account (admin only); audited."""
+    return update_user(uow, actor, user_id, active=active)
+
+
+def set_user_roles(uow: UnitOfWork, actor: Actor, user_id: int, roles: list[str]) -> User:
+    """Replace an account's roles (admin only); audited."""
+    return update_user(uow, actor, user_id, roles=roles)
+
+
+def update_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    user_id: int,
+    *,
+    active: bool | None = None,
+    roles: list[str] | None = None,
+) -> User:
+    """Change an account's roles and/or active flag in one audited unit of work (admin only)."""
+    uow.begin_write()
+    _ensure_admin(actor)
+    user = _user_to_change(uow, user_id)
+    if roles is not None:
+        _change_roles(uow, actor, user, roles)
+    if active is not None:
+        _change_active(uow, actor, user, active)
+    uow.commit()
+    return user
+
+
+def _change_active(uow: UnitOfWork, actor: Actor, user: User, active: bool) -> None:
+    if not active and actor.id == user.id:
+        raise NotPermitted(
+            Reason("own_account", "Vous ne pouvez pas désactiver votre propre compte.")
+        )
+    if user.active != active:
+        user.active = active
+        end_sessions(user)
+        action = "user_reactivate" if active else "user_deactivate"
+        _audit_change(uow, actor, user, action, {"active": {"before": not active, "after": active}})
+
+
+def _change_roles(uow: UnitOfWork, actor: Actor, user: User, roles: list[str]) -> None:
+    wanted = sorted(set(roles))
+    if not wanted or any(r not in ROLES for r in wanted):
+        raise InvalidInput({"roles": ["Rôle(s) attendu(s) parmi : " + ", ".join(ROLES) + "."]})
+    if "owner" in wanted and user.organisation_id is None:
+        raise InvalidInput({"roles": ["Un porteur de dispositif est rattaché à une structure."]})
+    if actor.id == user.id and "admin" not in wanted:
+        raise NotPermitted(
+            Reason("own_account", "Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
+        )
+    before = sorted(user.roles)
+    if before != wanted:
+        kept = [row for row in user.role_rows if row.role in wanted]
+        user.role_rows = kept + [UserRole(role=r) for r in wanted if r not in before]
+        end_sessions(user)
+        _audit_change(
+            uow, actor, user, "user_roles", {"roles": {"before": before, "after": wanted}}
+        )
+
+
+def end_sessions(user: User) -> None:
+    """End every browser session of a user: each carries the version this raises."""
+    user.session_version += 1
+
+
+def _user_to_change(uow: UnitOfWork, user_id: int) -> User:
+    user = uow.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def _audit_change(uow: UnitOfWork, actor: Actor, user: User, action: str, changes: dict) -> None:
+    audit.append(
+        uow.connection,
+        [
+            audit.Entry(
+                record_type="user",
+                record_id=user.id,
+                record_reference=user.email,
+                action=action,
+                occurred_at=uow.clock(),
+                actor_id=actor.id,
+                actor_label=actor.label,
+                changes=changes,
             )
         ],
     )

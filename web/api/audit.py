@@ -1,0 +1,28 @@
+"""The audit chain's status, as `maillage audit verify` reports it (administrators)."""
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from engine.services.events import verify_log
+from web.api.auth import current_actor, request_uow
+from web.api.users import declare_errors
+
+audit = Blueprint(
+    "audit", __name__, url_prefix="/audit", description="Intégrité du journal d'audit."
+)
+BLUEPRINTS = (audit,)
+
+
+class VerificationSchema(Schema):
+    ok = fields.Boolean()
+    count = fields.Integer()
+    message = fields.String()
+    position = fields.Integer(allow_none=True, metadata={"description": "premier événement fautif"})
+
+
+@audit.route("/verify")
+@audit.response(200, VerificationSchema)
+@declare_errors(audit, 403)
+def verify():
+    """Vérifier la chaîne d'empreintes du journal, depuis le premier événement."""
+    return verify_log(request_uow(), current_actor())

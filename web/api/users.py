@@ -1,0 +1,126 @@
+"""Accounts (administrators): list, read, create, deactivate or change roles; never a hash."""
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select
+
+from engine.models import ROLES, User
+from engine.services.users import add_user, require_admin, update_user, visible_user
+from engine.uow import UnitOfWork
+from web.api.auth import current_actor, database, request_uow
+
+# Path ids beyond a 32-bit integer match no route: a 404 without a query.
+MAX_ID = 2**31 - 1
+ID = validate.Range(min=1, max=MAX_ID)
+
+users = Blueprint(
+    "users",
+    __name__,
+    url_prefix="/users",
+    description="Comptes des utilisateurs (administrateurs).",
+)
+BLUEPRINTS = (users,)
+
+
+class AdminErrorSchema(Schema):
+    """The API's error body (see web/api/errors.py)."""
+
+    code = fields.String(required=True, metadata={"example": "forbidden"})
+    message = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    reasons = fields.List(fields.Dict())
+
+
+def declare_errors(blp: Blueprint, *statuses: int):
+    """Document the error answers an endpoint may give, with the shared error body."""
+
+    def decorate(view):
+        for status in (401, *statuses):
+            view = blp.alt_response(status, schema=AdminErrorSchema, description="Erreur")(view)
+        return view
+
+    return decorate
+
+
+class UserSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    roles = fields.Function(
+        lambda u: sorted(u.roles), metadata={"type": "array", "items": {"type": "string"}}
+    )
+    organisation_id = fields.Integer(allow_none=True)
+    active = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class NewUserSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=validate.Length(max=200))
+    roles = fields.List(
+        fields.String(validate=validate.OneOf(list(ROLES))),
+        required=True,
+        validate=validate.Length(min=1, max=len(ROLES)),
+    )
+    organisation_id = fields.Integer(strict=True, allow_none=True, validate=ID)
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=1000))
+
+
+class UserChangeSchema(Schema):
+    active = fields.Boolean(truthy={True}, falsy={False})
+    roles = fields.List(
+        fields.String(validate=validate.OneOf(list(ROLES))),
+        validate=validate.Length(min=1, max=len(ROLES)),
+    )
+
+    @validates_schema
+    def _something(self, data, **_kwargs):
+        if not data:
+            raise ValidationError("Indiquez « active » ou « roles ».")
+
+
+@users.route("")
+@users.response(200, UserSchema(many=True))
+@declare_errors(users, 403)
+def list_users():
+    """Lister les comptes (administrateurs)."""
+    require_admin(current_actor())
+    return request_uow().session.scalars(select(User).order_by(User.email)).all()
+
+
+@users.route("/<int(max=2147483647):user_id>")
+@users.response(200, UserSchema)
+@declare_errors(users, 403, 404)
+def get_user(user_id: int):
+    """Lire un compte (un administrateur, ou l'intéressé)."""
+    return visible_user(request_uow(), current_actor(), user_id)
+
+
+@users.route("", methods=["POST"])
+@users.arguments(NewUserSchema)
+@users.response(201, UserSchema)
+@declare_errors(users, 403, 422)
+def create_user(data: dict):
+    """Créer un compte avec ses rôles (administrateurs)."""
+    with UnitOfWork(database()) as uow:
+        return add_user(
+            uow,
+            current_actor(),
+            data["email"],
+            data["name"],
+            data["roles"],
+            data["password"],
+            data.get("organisation_id"),
+        )
+
+
+@users.route("/<int(max=2147483647):user_id>", methods=["PATCH"])
+@users.arguments(UserChangeSchema)
+@users.response(200, UserSchema)
+@declare_errors(users, 403, 404, 422)
+def change_user(data: dict, user_id: int):
+    """Désactiver, réactiver un compte ou changer ses rôles (administrateurs)."""
+    with UnitOfWork(database()) as uow:
+        return update_user(
+            uow, current_actor(), user_id, active=data.get("active"), roles=data.get("roles")
+        )
