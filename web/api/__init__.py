@@ -1,10 +1,10 @@
 """The REST API under /api/v1: flask-smorest blueprints, one error shape, bearer tokens."""
 
 from flask import Flask
-from flask_smorest import Api
 
 from web.api.auth import register_auth
-from web.api.errors import register_errors
+from web.api.errors import Api, register_errors
+from web.api.hardening import register_hardening
 
 API = "maillage.api"
 
@@ -29,11 +29,32 @@ def register_api(app: Flask) -> None:
     app.extensions[API] = api
     register_auth(app)
     register_errors(app, api)
+    register_hardening(app, api)
     for blueprint in _blueprints():
         api.register_blueprint(blueprint, url_prefix="/api/v1" + blueprint.url_prefix)
 
 
 def _blueprints() -> list:
-    from web.api import reference
+    from web.api import (
+        audit,
+        events,
+        organisations,
+        poolings,
+        reference,
+        schemes,
+        session,
+        tokens,
+        users,
+    )
 
-    return [*reference.BLUEPRINTS]
+    return [
+        *reference.BLUEPRINTS,
+        *schemes.BLUEPRINTS,
+        *poolings.BLUEPRINTS,
+        *session.BLUEPRINTS,
+        *audit.BLUEPRINTS,
+        *events.BLUEPRINTS,
+        *organisations.BLUEPRINTS,
+        *tokens.BLUEPRINTS,
+        *users.BLUEPRINTS,
+    ]

@@ -1,9 +1,11 @@
 """One JSON shape for every API error: {"code", "message" (French), "errors" per field}."""
 
+import flask_smorest
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from web.api.schemas import ErrorSchema
 
 MESSAGES = {
     400: "Requête invalide.",
@@ -31,6 +33,12 @@ CODES = {
     429: "too_many_requests",
     500: "internal_error",
 }
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api, documenting the error shape this module answers (not its own)."""
+
+    ERROR_SCHEMA = ErrorSchema
 
 
 def error_response(status: int, message: str | None = None, **extra):
