@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
 from engine.errors import InvalidInput, NotFound, NotPermitted, Reason
 from engine.models import ApiToken, User
 from engine.policy import Actor, inactive_reason
+from engine.services.users import audit_user_event
 from engine.uow import UnitOfWork
 
 PREFIX = "mlg_"
@@ -94,18 +94,5 @@ def _ensure_may_manage(actor: Actor, user_id: int) -> None:
 
 
 def _audit(uow: UnitOfWork, actor: Actor, token: ApiToken, user: User, action: str) -> None:
-    audit.append(
-        uow.connection,
-        [
-            audit.Entry(
-                record_type="user",
-                record_id=user.id,
-                record_reference=user.email,
-                action=action,
-                occurred_at=uow.clock(),
-                actor_id=actor.id,
-                actor_label=actor.label,
-                data={"token_id": token.id, "name": token.name, "prefix": token.prefix},
-            )
-        ],
-    )
+    data = {"token_id": token.id, "name": token.name, "prefix": token.prefix}
+    audit_user_event(uow, actor, user, action, data=data)

@@ -313,19 +313,29 @@ def _user_to_change(uow: UnitOfWork, user_id: int) -> User:
     return user
 
 
-def _audit_change(uow: UnitOfWork, actor: Actor, user: User, action: str, changes: dict) -> None:
-    audit.append(
-        uow.connection,
-        [
-            audit.Entry(
-                record_type="user",
-                record_id=user.id,
-                record_reference=user.email,
-                action=action,
-                occurred_at=uow.clock(),
-                actor_id=actor.id,
-                actor_label=actor.label,
-                changes=changes,
-            )
-        ],
+def audit_user_event(
+    uow: UnitOfWork,
+    actor: Actor,
+    user: User,
+    action: str,
+    *,
+    changes: dict | None = None,
+    data: dict | None = None,
+) -> None:
+    """Append an event about a user account (role change, deactivation, token…)."""
+    entry = audit.Entry(
+        record_type="user",
+        record_id=user.id,
+        record_reference=user.email,
+        action=action,
+        occurred_at=uow.clock(),
+        actor_id=actor.id,
+        actor_label=actor.label,
+        changes=changes,
+        data=data,
     )
+    audit.append(uow.connection, [entry])
+
+
+def _audit_change(uow: UnitOfWork, actor: Actor, user: User, action: str, changes: dict) -> None:
+    audit_user_event(uow, actor, user, action, changes=changes)
