@@ -5,7 +5,7 @@ from marshmallow import Schema, fields
 
 from engine.services.events import verify_log
 from web.api.auth import current_actor, request_uow
-from web.api.users import declare_errors
+from web.api.errors import declare
 
 audit = Blueprint(
     "audit", __name__, url_prefix="/audit", description="Intégrité du journal d'audit."
@@ -22,7 +22,7 @@ class VerificationSchema(Schema):
 
 @audit.route("/verify")
 @audit.response(200, VerificationSchema)
-@declare_errors(audit, 403)
+@declare(audit, 403)
 def verify():
     """Vérifier la chaîne d'empreintes du journal, depuis le premier événement."""
     return verify_log(request_uow(), current_actor())

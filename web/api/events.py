@@ -12,7 +12,8 @@ from marshmallow import RAISE, Schema, fields, validate
 from engine.clock import MARTINIQUE
 from engine.services.events import EventFilter, find_events
 from web.api.auth import current_actor, request_uow
-from web.api.users import ID, declare_errors
+from web.api.errors import declare
+from web.api.schemas import ID
 
 events = Blueprint(
     "events",
@@ -64,7 +65,7 @@ class AuditEventPageSchema(Schema):
 # A misspelt filter is an error, not a silently wider answer.
 @events.arguments(AuditEventQuerySchema, location="query", unknown=RAISE)
 @events.response(200, AuditEventPageSchema)
-@declare_errors(events, 403, 422)
+@declare(events, 403, 422)
 def list_events(query: dict):
     """Lister les événements du journal, dans l'ordre de la chaîne, par page."""
     page, per_page = query.pop("page"), query.pop("per_page")

@@ -9,7 +9,7 @@ from engine.models import ORGANISATION_KINDS, Organisation
 from engine.services.users import add_organisation
 from engine.uow import UnitOfWork
 from web.api.auth import current_actor, database, request_uow
-from web.api.users import declare_errors
+from web.api.errors import declare
 
 organisations = Blueprint(
     "organisations",
@@ -37,7 +37,7 @@ class NewOrganisationSchema(Schema):
 
 @organisations.route("")
 @organisations.response(200, OrganisationSchema(many=True))
-@declare_errors(organisations)
+@declare(organisations)
 def list_organisations():
     """Lister les structures, par nom."""
     stmt = select(Organisation).order_by(Organisation.search_text)
@@ -46,7 +46,7 @@ def list_organisations():
 
 @organisations.route("/<int(max=2147483647):organisation_id>")
 @organisations.response(200, OrganisationSchema)
-@declare_errors(organisations, 404)
+@declare(organisations, 404)
 def get_organisation(organisation_id: int):
     """Lire une structure."""
     organisation = request_uow().session.get(Organisation, organisation_id)
@@ -58,7 +58,7 @@ def get_organisation(organisation_id: int):
 @organisations.route("", methods=["POST"])
 @organisations.arguments(NewOrganisationSchema)
 @organisations.response(201, OrganisationSchema)
-@declare_errors(organisations, 403, 422)
+@declare(organisations, 403, 422)
 def create_organisation(data: dict):
     """Enregistrer une structure (administrateurs)."""
     with UnitOfWork(database()) as uow:

@@ -8,10 +8,10 @@ from engine.services.records import create_pooling, edit_record
 from engine.services.transitions import apply_transition
 from engine.uow import UnitOfWork
 from web.api.auth import current_actor, database, request_uow
+from web.api.errors import declare
 from web.api.records import (
     check_id,
     comment_body,
-    declare,
     events_body,
     page_body,
     pooling_query,

@@ -19,7 +19,7 @@ from engine.representation import iso_instant, pooling_dict, scheme_dict
 from engine.services.common import ensure_visible, load_facts
 from engine.services.transitions import TransitionOption, available_transitions
 from engine.workflow import default_registry
-from web.api.schemas import MAX_ID, ErrorSchema
+from web.api.schemas import MAX_ID
 
 MODELS = {"scheme": Scheme, "pooling": Pooling}
 DICTS = {"scheme": scheme_dict, "pooling": pooling_dict}
@@ -31,28 +31,6 @@ LOADS = {
         selectinload(Pooling.territories),
     ),
 }
-
-
-ERROR_DESCRIPTIONS = {
-    401: "Jeton absent, invalide ou révoqué.",
-    403: "Action non permise : `reasons` dit pourquoi (codes et phrases).",
-    404: "Élément inexistant ou non visible pour l'appelant.",
-    409: "Version périmée : `current_version`, `changed_by`, `changed_at`.",
-    422: "Données invalides : `errors` champ par champ.",
-}
-
-
-def declare(blp, *statuses: int):
-    """Document the error answers of an endpoint (401 always) with the one error shape."""
-
-    def decorate(view):
-        for status in sorted({401, *statuses}, reverse=True):
-            view = blp.alt_response(
-                status, schema=ErrorSchema, description=ERROR_DESCRIPTIONS[status]
-            )(view)
-        return view
-
-    return decorate
 
 
 def check_id(record_id: int) -> int:

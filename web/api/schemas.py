@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from marshmallow import INCLUDE, RAISE, Schema, fields, post_load, validate
 
 from engine.schemas import (
+    MAX_INT,
     FunderFields,
     NewPoolingFields,
     NewSchemeFields,
@@ -18,12 +19,14 @@ from engine.schemas import (
     SchemeFields,
 )
 
-MAX_ID = 2**31 - 1
+# Ids and counts: what the engine accepts (32-bit integer columns).
+MAX_ID = MAX_INT
+ID = validate.Range(min=1, max=MAX_ID)
 SORTS = ("id", "reference", "title", "state", "created_at", "updated_at")
 
 
 def _id(**kwargs) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+    return fields.Integer(strict=True, validate=ID, **kwargs)
 
 
 def _count(low: int = 0) -> fields.Integer:

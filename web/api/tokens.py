@@ -8,7 +8,7 @@ from engine.models import ApiToken
 from engine.services.tokens import create_token, revoke_token
 from engine.uow import UnitOfWork
 from web.api.auth import current_actor, database, request_uow
-from web.api.users import declare_errors
+from web.api.errors import declare
 
 tokens = Blueprint(
     "tokens",
@@ -39,7 +39,7 @@ class NewTokenSchema(Schema):
 
 @tokens.route("")
 @tokens.response(200, TokenSchema(many=True))
-@declare_errors(tokens)
+@declare(tokens)
 def list_tokens():
     """Lister ses propres jetons (sans leur secret)."""
     stmt = (
@@ -53,7 +53,7 @@ def list_tokens():
 @tokens.route("", methods=["POST"])
 @tokens.arguments(NewTokenSchema)
 @tokens.response(201, IssuedTokenSchema)
-@declare_errors(tokens, 403, 422)
+@declare(tokens, 403, 422)
 def create_own_token(data: dict):
     """Créer un jeton pour soi ; son secret n'est renvoyé qu'une fois."""
     actor = current_actor()
@@ -65,7 +65,7 @@ def create_own_token(data: dict):
 
 @tokens.route("/<int(max=2147483647):token_id>", methods=["DELETE"])
 @tokens.response(204)
-@declare_errors(tokens, 403, 404)
+@declare(tokens, 403, 404)
 def delete_token(token_id: int):
     """Révoquer un jeton (son titulaire ou un administrateur)."""
     with UnitOfWork(database()) as uow:

@@ -8,10 +8,8 @@ from engine.models import ROLES, User
 from engine.services.users import add_user, require_admin, update_user, visible_user
 from engine.uow import UnitOfWork
 from web.api.auth import current_actor, database, request_uow
-
-# Path ids beyond a 32-bit integer match no route: a 404 without a query.
-MAX_ID = 2**31 - 1
-ID = validate.Range(min=1, max=MAX_ID)
+from web.api.errors import declare
+from web.api.schemas import ID
 
 users = Blueprint(
     "users",
@@ -20,26 +18,6 @@ users = Blueprint(
     description="Comptes des utilisateurs (administrateurs).",
 )
 BLUEPRINTS = (users,)
-
-
-class AdminErrorSchema(Schema):
-    """The API's error body (see web/api/errors.py)."""
-
-    code = fields.String(required=True, metadata={"example": "forbidden"})
-    message = fields.String(required=True)
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
-    reasons = fields.List(fields.Dict())
-
-
-def declare_errors(blp: Blueprint, *statuses: int):
-    """Document the error answers an endpoint may give, with the shared error body."""
-
-    def decorate(view):
-        for status in (401, *statuses):
-            view = blp.alt_response(status, schema=AdminErrorSchema, description="Erreur")(view)
-        return view
-
-    return decorate
 
 
 class UserSchema(Schema):
@@ -81,7 +59,7 @@ class UserChangeSchema(Schema):
 
 @users.route("")
 @users.response(200, UserSchema(many=True))
-@declare_errors(users, 403)
+@declare(users, 403)
 def list_users():
     """Lister les comptes (administrateurs)."""
     require_admin(current_actor())
@@ -90,7 +68,7 @@ def list_users():
 
 @users.route("/<int(max=2147483647):user_id>")
 @users.response(200, UserSchema)
-@declare_errors(users, 403, 404)
+@declare(users, 403, 404)
 def get_user(user_id: int):
     """Lire un compte (un administrateur, ou l'intéressé)."""
     return visible_user(request_uow(), current_actor(), user_id)
@@ -99,7 +77,7 @@ def get_user(user_id: int):
 @users.route("", methods=["POST"])
 @users.arguments(NewUserSchema)
 @users.response(201, UserSchema)
-@declare_errors(users, 403, 422)
+@declare(users, 403, 422)
 def create_user(data: dict):
     """Créer un compte avec ses rôles (administrateurs)."""
     with UnitOfWork(database()) as uow:
@@ -117,7 +95,7 @@ def create_user(data: dict):
 @users.route("/<int(max=2147483647):user_id>", methods=["PATCH"])
 @users.arguments(UserChangeSchema)
 @users.response(200, UserSchema)
-@declare_errors(users, 403, 404, 422)
+@declare(users, 403, 404, 422)
 def change_user(data: dict, user_id: int):
     """Désactiver, réactiver un compte ou changer ses rôles (administrateurs)."""
     with UnitOfWork(database()) as uow:
