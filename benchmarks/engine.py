@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def _bulk_schemes(uow, count, org_id, owner_id, terms, commune_id) -> list[int]:
             "state_changed_at": NOW,
             "created_by_id": owner_id,
             "submitted_by_id": owner_id,
-            "uuid": __import__("uuid").uuid4(),
+            "uuid": uuid.uuid4(),
         }
         for i in range(1, count + 1)
     ]

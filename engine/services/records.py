@@ -66,7 +66,7 @@ def create_pooling(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Pooli
     """Record a pooling of two or more reviewed schemes (COTECH)."""
     uow.begin_write()
     if not actor.active:
-        raise NotPermitted(Reason("inactive_user", "Votre compte est désactivé."))
+        raise NotPermitted(inactive_reason())
     reason = role_reason(frozenset({"cotech"}), actor, None)
     if reason:
         raise NotPermitted(reason)
