@@ -18,7 +18,7 @@ from engine.services.references import next_reference
 from engine.services.transitions import missing_requirements
 from engine.text import searchable
 from engine.uow import UnitOfWork
-from engine.values import apply_values, consistency_errors, territory_by_cog
+from engine.values import apply_values, consistency_errors
 from engine.workflow import Workflow
 
 EDIT_SCHEMAS = {"scheme": SchemeFields(), "pooling": PoolingFields()}
@@ -95,7 +95,7 @@ def _create(
     changes = {"title": {"before": None, "after": record.title}}
     changes.update(apply_values(session, record, clean))
     if isinstance(record, Pooling) and "territories" not in clean:
-        record.territories = _member_territories(session, record)
+        record.territories = _member_territories(record)
     _check_consistency(record)
     refresh_search_text(record)
     session.flush()
@@ -117,10 +117,9 @@ def refresh_search_text(record) -> None:
         record.search_text = searchable(record.title, record.summary, record.description)
 
 
-def _member_territories(session, pooling: Pooling) -> list:
-    cogs = list(dict.fromkeys(t.cog for m in pooling.members for t in m.territories))
-    found = territory_by_cog(session, cogs)
-    return [found[c] for c in cogs if c in found]
+def _member_territories(pooling: Pooling) -> list:
+    """The territories of the members, each once, in the members' order."""
+    return list(dict.fromkeys(t for member in pooling.members for t in member.territories))
 
 
 def edit_record(
