@@ -7,6 +7,7 @@ from engine.models.organisation import ORGANISATION_KINDS, Organisation
 from engine.models.pooling import POOLING_KINDS, Pooling
 from engine.models.record import WorkflowRecord
 from engine.models.scheme import PARTNER_ROLES, Scheme, SchemeFunder, SchemePartner
+from engine.models.signin import SignInFailure
 from engine.models.territory import Territory
 from engine.models.token import ApiToken
 from engine.models.user import ROLES, User, UserRole
@@ -27,6 +28,7 @@ __all__ = [
     "Scheme",
     "SchemeFunder",
     "SchemePartner",
+    "SignInFailure",
     "Territory",
     "User",
     "UserRole",

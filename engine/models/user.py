@@ -40,6 +40,8 @@ class User(Base):
     # password or role change, deactivation).
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # The interface language the user chose ("fr" or "en"); None follows the browser.
+    locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime]
 
     organisation: Mapped[Organisation | None] = relationship()
