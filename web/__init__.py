@@ -6,7 +6,9 @@ from engine.config import Settings
 from engine.database import Database
 from engine.workflow import WorkflowRegistry, default_registry
 from web.api import register_api
+from web.i18n import register_i18n
 from web.login import register_login
+from web.security import register_security
 
 DATABASE = "maillage.db"
 WORKFLOWS = "maillage.workflows"
@@ -20,6 +22,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_workflows(app)
     register_database(app, settings)
     register_login(app)
+    register_i18n(app)
+    register_security(app)
     register_blueprints(app)
     register_api(app)
     return app
@@ -50,6 +54,8 @@ def register_database(app: Flask, settings: Settings) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from web.ui import register_ui
     from web.views import blueprint
 
     app.register_blueprint(blueprint)
+    register_ui(app)

@@ -1,32 +1,18 @@
-"""The home page and the health check; the full interface comes later."""
+"""The home page (each user's work, or the sign-in page) and the health check."""
 
-from flask import Blueprint, current_app, jsonify, render_template
-from sqlalchemy import func, select
-
-from engine.models import Pooling, Scheme
+from flask import Blueprint, jsonify, redirect, url_for
+from flask_login import current_user
 
 blueprint = Blueprint("main", __name__)
 
 
 @blueprint.get("/")
 def home():
-    database = current_app.extensions["maillage.db"]
-    workflows = current_app.extensions["maillage.workflows"]
-    with database.session() as session:
-        counts = {
-            "scheme": _counts(session, Scheme, workflows.current("scheme")),
-            "pooling": _counts(session, Pooling, workflows.current("pooling")),
-        }
-    return render_template("home.html", counts=counts)
+    if current_user.is_authenticated:
+        return redirect(url_for("worklist.index"))
+    return redirect(url_for("account.sign_in"))
 
 
 @blueprint.get("/health")
 def health():
     return jsonify(status="ok")
-
-
-def _counts(session, model, workflow) -> list[tuple[str, int]]:
-    """Each state of the workflow, in file order, with how many records are in it."""
-    rows = session.execute(select(model.state, func.count()).group_by(model.state))
-    found = {state: number for state, number in rows}
-    return [(state.label, found.get(name, 0)) for name, state in workflow.states.items()]

@@ -379,17 +379,15 @@ def test_settings_prefer_the_environment(tmp_path: Path) -> None:
 
 
 def test_app_serves_the_home_page_and_health(db: Database, tmp_path: Path) -> None:
-    world = World.build(db)
-    world.scheme("reviewed")
+    World.build(db)
     settings = Settings(tmp_path, db.url.render_as_string(hide_password=False), "clé")
     app = create_app(settings)
     try:
         client = app.test_client()
         assert client.get("/health").get_json() == {"status": "ok"}
-        page = client.get("/")
+        page = client.get("/", follow_redirects=True)
         assert page.status_code == 200
-        html = page.get_data(as_text=True)
-        assert "Dispositifs par état" in html
-        assert '<td>examiné par le COTECH</td><td class="nombre">1</td>' in html
+        assert page.request.path == "/connexion"
+        assert "Mot de passe" in page.get_data(as_text=True)
     finally:
         app.extensions["maillage.db"].dispose()

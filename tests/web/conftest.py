@@ -1,5 +1,6 @@
 """The web application on the test database, and an API token for each role of the world."""
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -9,7 +10,7 @@ from flask.testing import FlaskClient
 from engine.config import Settings
 from engine.services.tokens import create_token
 from engine.uow import UnitOfWork
-from tests.factories import World
+from tests.factories import PASSWORD, World
 from tests.integration.conftest import world  # noqa: F401 (the same world fixture)
 
 
@@ -56,3 +57,56 @@ def api(world: World, client: FlaskClient) -> dict[str, Caller]:  # noqa: F811
             issued = create_token(uow, actor, actor.id, f"tests {key}")
         callers[key] = Caller(client, issued.secret)
     return callers
+
+
+@dataclass
+class Browser:
+    """A test client signed in through the sign-in page, posting forms with their CSRF token.
+
+    `browser.get(path)`, `browser.post(path, data={...})` (the token is added), `browser.csrf`.
+    """
+
+    client: FlaskClient
+    csrf: str = ""
+
+    def get(self, path: str, **kwargs):
+        response = self.client.get(path, **kwargs)
+        self._remember_token(response)
+        return response
+
+    def post(self, path: str, data: dict | None = None, **kwargs):
+        form = {"csrf_token": self.csrf, **(data or {})}
+        response = self.client.post(path, data=form, **kwargs)
+        self._remember_token(response)
+        return response
+
+    def sign_in(self, email: str, password: str = PASSWORD):
+        self.get("/connexion")
+        return self.post("/connexion", {"email": email, "password": password})
+
+    def _remember_token(self, response) -> None:
+        match = None if response.is_json else CSRF_META.search(response.get_data(as_text=True))
+        if match:
+            self.csrf = match.group(1)
+
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+@pytest.fixture
+def browser(app: Flask) -> Browser:
+    """An anonymous browser (sign in with `browser.sign_in(email)`)."""
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def ui(app: Flask, world: World):  # noqa: F811
+    """A browser signed in as one actor of the world, made on demand: ui("cotech")."""
+
+    def signed_in(key: str) -> Browser:
+        browser = Browser(app.test_client())
+        response = browser.sign_in(f"{key}@example.mq")
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return browser
+
+    return signed_in

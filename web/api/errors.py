@@ -78,14 +78,19 @@ def is_api_request() -> bool:
 
 
 def register_errors(app: Flask, api) -> None:
-    """Map engine errors and HTTP errors under /api/ to the JSON shape."""
+    """Map engine errors and HTTP errors: JSON under /api/, French pages elsewhere."""
+    from web.ui.errors import error_page
 
     @app.errorhandler(NotFound)
     def _not_found(exc: NotFound):
+        if not is_api_request():
+            return error_page(exc)
         return error_response(404, exc.message)
 
     @app.errorhandler(NotPermitted)
     def _not_permitted(exc: NotPermitted):
+        if not is_api_request():
+            return error_page(exc)
         reasons = [
             {"code": r.code, "message": r.message, "fields": list(r.fields)} for r in exc.reasons
         ]
@@ -93,10 +98,14 @@ def register_errors(app: Flask, api) -> None:
 
     @app.errorhandler(InvalidInput)
     def _invalid(exc: InvalidInput):
+        if not is_api_request():
+            return error_page(exc)
         return error_response(422, exc.message, errors=exc.errors)
 
     @app.errorhandler(Conflict)
     def _conflict(exc: Conflict):
+        if not is_api_request():
+            return error_page(exc)
         changed_at = exc.changed_at.isoformat() if exc.changed_at else None
         return error_response(
             409,
@@ -109,7 +118,7 @@ def register_errors(app: Flask, api) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if not is_api_request():
-            return exc
+            return error_page(exc)
         return _http_json(exc)
 
     @app.errorhandler(Exception)
@@ -118,7 +127,7 @@ def register_errors(app: Flask, api) -> None:
             return _http(exc)
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
         if not is_api_request():
-            raise exc
+            return error_page(exc)
         return error_response(500)
 
 

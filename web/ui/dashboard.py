@@ -1,0 +1,12 @@
+"""(to be built)"""
+
+from flask import Blueprint, render_template
+
+from web.ui.common import signin_required
+
+blueprint = signin_required(Blueprint("dashboard", __name__))
+
+
+@blueprint.get("/tableau-de-bord")
+def index():
+    return render_template("ui/placeholder.html", title="dashboard")

@@ -1,0 +1,12 @@
+"""(to be built)"""
+
+from flask import Blueprint, render_template
+
+from web.ui.common import signin_required
+
+blueprint = signin_required(Blueprint("inventory", __name__))
+
+
+@blueprint.get("/dispositifs")
+def index():
+    return render_template("ui/placeholder.html", title="inventory")
