@@ -3,7 +3,7 @@
 from flask import Flask, current_app, g, request
 
 from engine.policy import Actor
-from engine.services.tokens import user_for_token
+from engine.services.tokens import actor_for_token
 from engine.uow import UnitOfWork
 from web.api.errors import error_response, is_api_request
 from web.login import CSRF
@@ -55,8 +55,7 @@ def _bearer_actor() -> Actor | None:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
-    user = user_for_token(request_uow().session, secret.strip())
-    return Actor.of(user) if user is not None else None
+    return actor_for_token(request_uow().connection, secret.strip())
 
 
 def _session_actor() -> Actor | None:
