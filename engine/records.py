@@ -72,7 +72,14 @@ class RecordType:
     def facts_statement(self, lock: bool) -> Select:
         """Return the statement reading this type's facts by ``record_id`` (built once)."""
         t = self.table
-        columns = [
+        stmt = select(*self.facts_columns()).where(t.c.id == bindparam("record_id"))
+        return stmt.with_for_update(of=t) if lock else stmt
+
+    @cache  # noqa: B019 (record types are module-level constants)
+    def facts_columns(self) -> tuple:
+        """Return the columns `facts` reads, named as it reads them (for larger statements)."""
+        t = self.table
+        return (
             t.c.id,
             t.c.reference,
             t.c.state,
@@ -86,9 +93,7 @@ class RecordType:
             t.c.updated_by_id,
             t.c.updated_at,
             *_requirement_columns(self.name, t),
-        ]
-        stmt = select(*columns).where(t.c.id == bindparam("record_id"))
-        return stmt.with_for_update(of=t) if lock else stmt
+        )
 
     def facts(self, row) -> RecordFacts:
         mapping = row._mapping

@@ -2,20 +2,75 @@
 
 Money is a string with two decimals ("12500.50"), never a float, so no cent is lost on the way;
 instants are ISO 8601 in UTC ("2026-11-25T20:46:00Z"); vocabularies are codes, territories COG
-codes. The related objects are read through the relationships: load them eagerly first.
+codes. `scheme_dict` and `pooling_dict` read ORM objects through their relationships (load them
+eagerly first); `read_records` reads the same representation with two prebuilt Core statements,
+for the API's hot path.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from engine.models import Organisation, Pooling, Scheme
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    cast,
+    literal_column,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
+
+from engine.models import (
+    Organisation,
+    Pooling,
+    Scheme,
+    SchemeFunder,
+    SchemePartner,
+    Territory,
+    VocabularyTerm,
+)
+from engine.models.pooling import pooling_member, pooling_territory
+from engine.models.scheme import (
+    Money,
+    scheme_aid_type,
+    scheme_public,
+    scheme_territory,
+    scheme_theme,
+)
+from engine.models.territory import COG_PREFIX
+from engine.records import RECORD_TYPES, RecordFacts
 
 CENT = Decimal("0.01")
 
 
 def scheme_dict(scheme: Scheme) -> dict[str, Any]:
     """Return a scheme as the API represents it."""
+    links = {
+        "partners": [
+            {"organisation_id": p.organisation_id, "name": link_name(p), "role": p.role}
+            for p in scheme.partners
+        ],
+        "themes": [t.code for t in scheme.themes],
+        "publics": [t.code for t in scheme.publics],
+        "aid_types": [t.code for t in scheme.aid_types],
+        "territories": [t.cog for t in scheme.territories],
+        "funders": [
+            {"organisation_id": f.organisation_id, "name": link_name(f), "amount": money(f.amount)}
+            for f in scheme.funders
+        ],
+    }
+    return _scheme_body(scheme, organisation_dict(scheme.organisation), links)
+
+
+def _scheme_body(scheme: Any, organisation: dict[str, Any], links: dict[str, list]) -> dict:
+    """A scheme's representation from its columns (an ORM object or a row) and its links."""
     return {
         "id": scheme.id,
         "reference": scheme.reference,
@@ -26,22 +81,16 @@ def scheme_dict(scheme: Scheme) -> dict[str, Any]:
         "title": scheme.title,
         "summary": scheme.summary,
         "description": scheme.description,
-        "organisation": organisation_dict(scheme.organisation),
-        "partners": [
-            {"organisation_id": p.organisation_id, "name": link_name(p), "role": p.role}
-            for p in scheme.partners
-        ],
-        "themes": [t.code for t in scheme.themes],
-        "publics": [t.code for t in scheme.publics],
-        "aid_types": [t.code for t in scheme.aid_types],
+        "organisation": organisation,
+        "partners": links["partners"],
+        "themes": links["themes"],
+        "publics": links["publics"],
+        "aid_types": links["aid_types"],
         "age_min": scheme.age_min,
         "age_max": scheme.age_max,
-        "territories": [t.cog for t in scheme.territories],
+        "territories": links["territories"],
         "annual_budget": money(scheme.annual_budget),
-        "funders": [
-            {"organisation_id": f.organisation_id, "name": link_name(f), "amount": money(f.amount)}
-            for f in scheme.funders
-        ],
+        "funders": links["funders"],
         "capacity": scheme.capacity,
         "beneficiaries_last_year": scheme.beneficiaries_last_year,
         "start_date": iso_date(scheme.start_date),
@@ -62,6 +111,15 @@ def scheme_dict(scheme: Scheme) -> dict[str, Any]:
 def pooling_dict(pooling: Pooling) -> dict[str, Any]:
     """Return a pooling as the API represents it."""
     lead = pooling.lead_organisation
+    links = {
+        "members": [{"id": m.id, "reference": m.reference} for m in pooling.members],
+        "territories": [t.cog for t in pooling.territories],
+    }
+    return _pooling_body(pooling, organisation_dict(lead) if lead is not None else None, links)
+
+
+def _pooling_body(pooling: Any, lead: dict[str, Any] | None, links: dict[str, list]) -> dict:
+    """A pooling's representation from its columns (an ORM object or a row) and its links."""
     return {
         "id": pooling.id,
         "reference": pooling.reference,
@@ -71,9 +129,9 @@ def pooling_dict(pooling: Pooling) -> dict[str, Any]:
         "title": pooling.title,
         "rationale": pooling.rationale,
         "kind": pooling.kind,
-        "lead_organisation": organisation_dict(lead) if lead is not None else None,
-        "members": [{"id": m.id, "reference": m.reference} for m in pooling.members],
-        "territories": [t.cog for t in pooling.territories],
+        "lead_organisation": lead,
+        "members": links["members"],
+        "territories": links["territories"],
         "expected_budget": money(pooling.expected_budget),
         "expected_savings": money(pooling.expected_savings),
         "target_date": iso_date(pooling.target_date),
@@ -110,3 +168,208 @@ def iso_instant(value: datetime | None) -> str | None:
 def link_name(link) -> str | None:
     """Return a partner's or funder's name: its organisation's when linked, else the free one."""
     return link.organisation.name if link.organisation is not None else link.name
+
+
+# ---- the same representation read with Core: the API's hot path --------------------------------
+
+# The columns every branch of a record's links statement has (a UNION ALL over its link tables):
+# which collection (`link`), whose (`owner`), the order within it, and what an item shows.
+LINK_COLUMNS = (
+    ("link", Integer),
+    ("owner", Integer),
+    ("sort_int", Integer),
+    ("sort_text", String),
+    ("ref_id", Integer),  # a partner's or funder's organisation, a member scheme
+    ("code", String),  # a vocabulary code, a territory code, a role, a member's reference
+    ("name", String),  # a free name, a territory's kind
+    ("org_name", String),
+    ("amount", Money),
+)
+
+
+def read_records(
+    conn: Connection, kind: str, ids: Sequence[int]
+) -> list[tuple[dict[str, Any], RecordFacts]]:
+    """Read records as `scheme_dict`/`pooling_dict` represent them, with their facts.
+
+    Two prebuilt statements whatever the number of records: the rows (columns, organisation,
+    and the facts the rules need), then every collection of every record at once. Records come
+    back in the order of `ids`; an id that matches no record is left out.
+    """
+    if not ids:
+        return []
+    rows = conn.execute(_rows_statement(kind), {"ids": list(ids)}).all()
+    if not rows:
+        return []
+    links = _read_links(conn, kind, [row.id for row in rows])
+    by_id = {row.id: row for row in rows}
+    rtype, body = RECORD_TYPES[kind], _BODIES[kind]
+    return [
+        (body(by_id[ident], links[ident]), rtype.facts(by_id[ident]))
+        for ident in ids
+        if ident in by_id
+    ]
+
+
+def _scheme_row_body(row: Any, links: dict[str, list]) -> dict[str, Any]:
+    organisation = {"id": row.org_id, "name": row.org_name, "siren": row.org_siren}
+    return _scheme_body(row, organisation, links)
+
+
+def _pooling_row_body(row: Any, links: dict[str, list]) -> dict[str, Any]:
+    lead = None
+    if row.org_id is not None:
+        lead = {"id": row.org_id, "name": row.org_name, "siren": row.org_siren}
+    return _pooling_body(row, lead, links)
+
+
+_BODIES = {"scheme": _scheme_row_body, "pooling": _pooling_row_body}
+
+
+@cache
+def _rows_statement(kind: str) -> Select:
+    """The records' rows by ``ids``: every column, the facts' columns, the organisation."""
+    rtype = RECORD_TYPES[kind]
+    t, org = rtype.table, Organisation.__table__
+    facts = rtype.facts_columns()
+    taken = {column.name for column in facts} | {"search_text"}
+    return (
+        select(
+            *facts,
+            *(column for column in t.c if column.name not in taken),
+            org.c.id.label("org_id"),
+            org.c.name.label("org_name"),
+            org.c.siren.label("org_siren"),
+        )
+        .select_from(t.outerjoin(org, org.c.id == t.c[rtype.organisation_column]))
+        .where(t.c.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
+def _read_links(conn: Connection, kind: str, ids: list[int]) -> dict[int, dict[str, list]]:
+    names, items = _LINKS[kind]
+    out = {ident: {name: [] for name in names} for ident in ids}
+    for row in conn.execute(_links_statement(kind), {"ids": ids}):
+        out[row.owner][names[row.link]].append(items[row.link](row))
+    return out
+
+
+def _branch(link: int, from_clause, owner, **values) -> Select:
+    columns = []
+    for name, type_ in LINK_COLUMNS:
+        if name == "link":
+            value = type_coerce(literal_column(str(link)), type_)
+        elif name == "owner" or name in values:
+            value = type_coerce(owner if name == "owner" else values[name], type_)
+        else:
+            # Typed: PostgreSQL reads a union of bare NULLs as text.
+            value = cast(null(), type_)
+        columns.append(value.label(name))
+    return (
+        select(*columns).select_from(from_clause).where(owner.in_(bindparam("ids", expanding=True)))
+    )
+
+
+def _vocabulary_branch(link: int, table) -> Select:
+    v = VocabularyTerm.__table__
+    return _branch(
+        link,
+        table.join(v, v.c.id == table.c.vocabulary_term_id),
+        table.c.scheme_id,
+        sort_int=v.c.position,
+        sort_text=v.c.code,
+        code=v.c.code,
+    )
+
+
+def _territory_branch(link: int, table, owner: str) -> Select:
+    t = Territory.__table__
+    return _branch(
+        link,
+        table.join(t, t.c.id == table.c.territory_id),
+        table.c[owner],
+        sort_text=t.c.code,
+        code=t.c.code,
+        name=t.c.kind,
+    )
+
+
+def _organisation_branch(link: int, table, **values) -> Select:
+    org = Organisation.__table__
+    return _branch(
+        link,
+        table.outerjoin(org, org.c.id == table.c.organisation_id),
+        table.c.scheme_id,
+        sort_int=table.c.id,
+        ref_id=table.c.organisation_id,
+        name=table.c.name,
+        org_name=org.c.name,
+        **values,
+    )
+
+
+def _member_branch(link: int) -> Select:
+    s = Scheme.__table__
+    return _branch(
+        link,
+        pooling_member.join(s, s.c.id == pooling_member.c.scheme_id),
+        pooling_member.c.pooling_id,
+        sort_text=s.c.reference,
+        ref_id=s.c.id,
+        code=s.c.reference,
+    )
+
+
+@cache
+def _links_statement(kind: str):
+    """Every collection of the records ``ids`` in one UNION ALL, in each collection's order."""
+    if kind == "scheme":
+        partner, funder = SchemePartner.__table__, SchemeFunder.__table__
+        branches = [
+            _vocabulary_branch(0, scheme_theme),
+            _vocabulary_branch(1, scheme_public),
+            _vocabulary_branch(2, scheme_aid_type),
+            _territory_branch(3, scheme_territory, "scheme_id"),
+            _organisation_branch(4, partner, code=partner.c.role),
+            _organisation_branch(5, funder, amount=funder.c.amount),
+        ]
+    else:
+        branches = [_member_branch(0), _territory_branch(1, pooling_territory, "pooling_id")]
+    order = [literal_column(name) for name in ("link", "owner", "sort_int", "sort_text")]
+    return union_all(*branches).order_by(*order)
+
+
+def _cog(row: Any) -> str:
+    return f"{COG_PREFIX[row.name]}-{row.code}"
+
+
+def _code(row: Any) -> str:
+    return row.code
+
+
+def _partner(row: Any) -> dict[str, Any]:
+    return {"organisation_id": row.ref_id, "name": _row_link_name(row), "role": row.code}
+
+
+def _funder(row: Any) -> dict[str, Any]:
+    amount = money(row.amount)
+    return {"organisation_id": row.ref_id, "name": _row_link_name(row), "amount": amount}
+
+
+def _member(row: Any) -> dict[str, Any]:
+    return {"id": row.ref_id, "reference": row.code}
+
+
+def _row_link_name(row: Any) -> str | None:
+    # As link_name: the organisation's name when one is linked, else the free name.
+    return row.org_name if row.ref_id is not None else row.name
+
+
+# Per record type: the name of each collection (by `link` number) and how to read one item.
+_LINKS = {
+    "scheme": (
+        ("themes", "publics", "aid_types", "territories", "partners", "funders"),
+        (_code, _code, _code, _cog, _partner, _funder),
+    ),
+    "pooling": (("members", "territories"), (_member, _cog)),
+}

@@ -58,7 +58,7 @@ def create(body):
     actor = current_actor()
     with UnitOfWork(database()) as uow:
         pooling = create_pooling(uow, actor, body["fields"])
-        return record_body(uow.session, KIND, pooling.id, actor)
+        return record_body(uow.connection, KIND, pooling.id, actor)
 
 
 @blp.route("/<int:pooling_id>")
@@ -66,7 +66,7 @@ def create(body):
 @declare(blp, 404)
 def get(pooling_id):
     """Lire une mutualisation et les actions possibles depuis son état."""
-    return record_body(request_uow().session, KIND, pooling_id, current_actor())
+    return record_body(request_uow().connection, KIND, pooling_id, current_actor())
 
 
 @blp.route("/<int:pooling_id>", methods=["PATCH"])
@@ -78,7 +78,7 @@ def edit(body, pooling_id):
     actor, ref = current_actor(), RecordRef(KIND, check_id(pooling_id))
     with UnitOfWork(database()) as uow:
         edit_record(uow, ref, body["fields"], actor, body["version"])
-        return record_body(uow.session, KIND, pooling_id, actor)
+        return record_body(uow.connection, KIND, pooling_id, actor)
 
 
 @blp.route("/<int:pooling_id>/transitions", methods=["POST"])
@@ -90,7 +90,7 @@ def transition(body, pooling_id):
     actor, ref = current_actor(), RecordRef(KIND, check_id(pooling_id))
     with UnitOfWork(database()) as uow:
         apply_transition(uow, ref, body["transition"], actor, body["inputs"], body["version"])
-        return record_body(uow.session, KIND, pooling_id, actor)
+        return record_body(uow.connection, KIND, pooling_id, actor)
 
 
 @blp.route("/<int:pooling_id>/events")

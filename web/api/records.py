@@ -7,30 +7,20 @@ and `ensure_visible`, filters from `engine.inventory`, writes from the services.
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import Connection, Select, func, select
+from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
-from engine.exporting.source import SCHEME_LOADS
 from engine.models import AuditEvent, Pooling, Scheme
 from engine.policy import Actor
-from engine.records import RECORD_TYPES
-from engine.representation import iso_instant, pooling_dict, scheme_dict
+from engine.records import RECORD_TYPES, RecordFacts
+from engine.representation import iso_instant, read_records
 from engine.services.common import ensure_visible, load_facts
 from engine.services.transitions import TransitionOption, available_transitions
 from engine.workflow import default_registry
 from web.api.schemas import MAX_ID
 
 MODELS = {"scheme": Scheme, "pooling": Pooling}
-DICTS = {"scheme": scheme_dict, "pooling": pooling_dict}
-LOADS = {
-    "scheme": (*SCHEME_LOADS, joinedload(Scheme.organisation)),
-    "pooling": (
-        joinedload(Pooling.lead_organisation),
-        selectinload(Pooling.members),
-        selectinload(Pooling.territories),
-    ),
-}
 
 
 def check_id(record_id: int) -> int:
@@ -40,25 +30,19 @@ def check_id(record_id: int) -> int:
     return record_id
 
 
-def record_body(session: Session, kind: str, record_id: int, actor: Actor) -> dict[str, Any]:
+def record_body(conn: Connection, kind: str, record_id: int, actor: Actor) -> dict[str, Any]:
     """Return the record as the API shows it to `actor`; NotFound when invisible to them."""
-    model = MODELS[kind]
-    stmt = (
-        select(model)
-        .where(model.id == check_id(record_id))
-        .options(*LOADS[kind])
-        .execution_options(populate_existing=True)
-    )
-    record = session.scalars(stmt).first()
-    if record is None:
+    found = read_records(conn, kind, [check_id(record_id)])
+    if not found:
         raise NotFound()
-    return represent(kind, record, actor)
+    body, facts = found[0]
+    return represent(body, facts, actor)
 
 
-def represent(kind: str, record: Any, actor: Actor) -> dict[str, Any]:
-    """Return scheme_dict/pooling_dict plus the transitions leaving the record's state."""
-    options = available_transitions(record, actor)
-    return {**DICTS[kind](record), "transitions": [_option(o) for o in options]}
+def represent(body: dict[str, Any], facts: RecordFacts, actor: Actor) -> dict[str, Any]:
+    """Return a record's body plus the transitions leaving its state (NotFound if invisible)."""
+    options = available_transitions(facts, actor)
+    return {**body, "transitions": [_option(o) for o in options]}
 
 
 def _option(option: TransitionOption) -> dict[str, Any]:
@@ -92,14 +76,14 @@ def page_body(
     if column is not model.id:
         order.append(model.id.asc())
     page, per_page = args["page"], args["per_page"]
-    rows = session.scalars(
-        stmt.order_by(*order)
-        .options(*LOADS[kind])
+    ids = session.scalars(
+        stmt.with_only_columns(model.id)
+        .order_by(*order)
         .limit(per_page)
         .offset((page - 1) * per_page)
-        .execution_options(populate_existing=True)
     ).all()
-    items = [represent(kind, record, actor) for record in rows]
+    found = read_records(session.connection(), kind, ids)
+    items = [represent(body, facts, actor) for body, facts in found]
     return {"items": items, "total": total or 0, "page": page, "per_page": per_page}
 
 

@@ -59,7 +59,7 @@ def create(body):
     actor = current_actor()
     with UnitOfWork(database()) as uow:
         scheme = create_scheme(uow, actor, body["fields"])
-        return record_body(uow.session, KIND, scheme.id, actor)
+        return record_body(uow.connection, KIND, scheme.id, actor)
 
 
 @blp.route("/<int:scheme_id>")
@@ -67,7 +67,7 @@ def create(body):
 @declare(blp, 404)
 def get(scheme_id):
     """Lire un dispositif et les actions possibles depuis son état."""
-    return record_body(request_uow().session, KIND, scheme_id, current_actor())
+    return record_body(request_uow().connection, KIND, scheme_id, current_actor())
 
 
 @blp.route("/<int:scheme_id>", methods=["PATCH"])
@@ -79,7 +79,7 @@ def edit(body, scheme_id):
     actor, ref = current_actor(), RecordRef(KIND, check_id(scheme_id))
     with UnitOfWork(database()) as uow:
         edit_record(uow, ref, body["fields"], actor, body["version"])
-        return record_body(uow.session, KIND, scheme_id, actor)
+        return record_body(uow.connection, KIND, scheme_id, actor)
 
 
 @blp.route("/<int:scheme_id>/transitions", methods=["POST"])
@@ -91,7 +91,7 @@ def transition(body, scheme_id):
     actor, ref = current_actor(), RecordRef(KIND, check_id(scheme_id))
     with UnitOfWork(database()) as uow:
         apply_transition(uow, ref, body["transition"], actor, body["inputs"], body["version"])
-        return record_body(uow.session, KIND, scheme_id, actor)
+        return record_body(uow.connection, KIND, scheme_id, actor)
 
 
 @blp.route("/<int:scheme_id>/events")
