@@ -12,6 +12,13 @@ from engine.policy import Actor, inactive_reason
 from engine.text import searchable
 from engine.uow import UnitOfWork
 
+LOCALES = ("fr", "en")
+
+
+class KEEP:
+    """Marks an argument left unchanged where None is a meaningful new value."""
+
+
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -101,6 +108,57 @@ def new_organisation(
     return organisation
 
 
+def edit_organisation(
+    uow: UnitOfWork,
+    actor: Actor,
+    organisation_id: int,
+    name: str,
+    kind: str,
+    siren: str | None = None,
+) -> Organisation:
+    """Change an organisation's name, kind or SIREN (admin only); each change audited."""
+    uow.begin_write()
+    _ensure_admin(actor)
+    organisation = uow.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound()
+    name = (name or "").strip()
+    errors = _organisation_errors(name, kind, siren, organisation.siret if siren else None)
+    if not errors and _organisation_exists(uow, name, siren, besides=organisation_id):
+        errors["name"] = ["Cette structure existe déjà (même nom ou même SIREN)."]
+    if errors:
+        raise InvalidInput(errors)
+    after = {"name": name, "kind": kind, "siren": siren}
+    changes = {
+        key: {"before": getattr(organisation, key), "after": value}
+        for key, value in after.items()
+        if getattr(organisation, key) != value
+    }
+    if changes:
+        for key, value in after.items():
+            setattr(organisation, key, value)
+        organisation.search_text = searchable(name)
+        _audit_organisation(uow, actor, organisation, changes)
+    uow.commit()
+    return organisation
+
+
+def _audit_organisation(
+    uow: UnitOfWork, actor: Actor, organisation: Organisation, changes: dict
+) -> None:
+    entry = audit.Entry(
+        record_type="organisation",
+        record_id=organisation.id,
+        record_reference=organisation.name,
+        action="organisation_edit",
+        occurred_at=uow.clock(),
+        actor_id=actor.id,
+        actor_label=actor.label,
+        changes=changes,
+    )
+    audit.append(uow.connection, [entry])
+
+
 def add_user(
     uow: UnitOfWork,
     actor: Actor,
@@ -164,12 +222,17 @@ def _organisation_errors(
     return errors
 
 
-def _organisation_exists(uow: UnitOfWork, name: str, siren: str | None) -> bool:
-    """Tell whether an organisation has this name (case and accents aside) or this SIREN."""
+def _organisation_exists(
+    uow: UnitOfWork, name: str, siren: str | None, *, besides: int | None = None
+) -> bool:
+    """Tell whether another organisation has this name (case and accents aside) or this SIREN."""
     same = Organisation.search_text == searchable(name)
     if siren:
         same = or_(same, Organisation.siren == siren)
-    return uow.session.scalar(select(Organisation.id).where(same)) is not None
+    query = select(Organisation.id).where(same)
+    if besides is not None:
+        query = query.where(Organisation.id != besides)
+    return uow.session.scalar(query) is not None
 
 
 def _user_errors(
@@ -194,7 +257,7 @@ def _user_errors(
         errors["organisation"] = ["Un porteur de dispositif est rattaché à une structure."]
     if organisation_id is not None and uow.session.get(Organisation, organisation_id) is None:
         errors["organisation"] = ["Structure inconnue."]
-    problem = password_problem(password or "")
+    problem = password_problem(password or "", email=email, name=name or "")
     if problem:
         errors["password"] = [problem]
     return errors
@@ -256,11 +319,14 @@ def update_user(
     *,
     active: bool | None = None,
     roles: list[str] | None = None,
+    organisation_id: int | type[KEEP] | None = KEEP,
 ) -> User:
-    """Change an account's roles and/or active flag in one audited unit of work (admin only)."""
+    """Change an account's roles, organisation, active flag in one audited unit of work (admin)."""
     uow.begin_write()
     _ensure_admin(actor)
     user = _user_to_change(uow, user_id)
+    if organisation_id is not KEEP:
+        _change_organisation(uow, actor, user, organisation_id, roles)
     if roles is not None:
         _change_roles(uow, actor, user, roles)
     if active is not None:
@@ -299,6 +365,42 @@ def _change_roles(uow: UnitOfWork, actor: Actor, user: User, roles: list[str]) -
         _audit_change(
             uow, actor, user, "user_roles", {"roles": {"before": before, "after": wanted}}
         )
+
+
+def _change_organisation(
+    uow: UnitOfWork, actor: Actor, user: User, organisation_id: int | None, roles: list[str] | None
+) -> None:
+    if organisation_id is not None and uow.session.get(Organisation, organisation_id) is None:
+        raise InvalidInput({"organisation": ["Structure inconnue."]})
+    if organisation_id is None and "owner" in (user.roles if roles is None else roles):
+        raise InvalidInput(
+            {"organisation": ["Un porteur de dispositif est rattaché à une structure."]}
+        )
+    before = user.organisation_id
+    if before != organisation_id:
+        user.organisation_id = organisation_id
+        # What an owner may see and edit follows their organisation: sessions start again.
+        end_sessions(user)
+        changes = {"organisation_id": {"before": before, "after": organisation_id}}
+        _audit_change(uow, actor, user, "user_organisation", changes)
+
+
+def set_user_organisation(
+    uow: UnitOfWork, actor: Actor, user_id: int, organisation_id: int | None
+) -> User:
+    """Attach an account to another organisation, or to none (admin only); audited."""
+    return update_user(uow, actor, user_id, organisation_id=organisation_id)
+
+
+def set_locale(uow: UnitOfWork, actor: Actor, locale: str | None) -> User:
+    """Record the interface language a user chose ("fr", "en", or None to follow the browser)."""
+    if locale not in (None, *LOCALES):
+        raise InvalidInput({"locale": ["Langue attendue : français ou anglais."]})
+    uow.begin_write()
+    user = _user_to_change(uow, actor.id)
+    user.locale = locale
+    uow.commit()
+    return user
 
 
 def end_sessions(user: User) -> None:
