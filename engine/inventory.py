@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
-from sqlalchemy import Select, and_, false, or_, select, true
+from sqlalchemy import Select, and_, column, false, literal_column, or_, select, table, true, union
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
@@ -149,7 +149,7 @@ def scheme_query(
     if filters.organisation_id is not None:
         stmt = stmt.where(Scheme.organisation_id == filters.organisation_id)
     if filters.q:
-        stmt = stmt.where(*_text_terms(filters.q))
+        stmt = stmt.where(*_text_terms(filters.q, session.get_bind().dialect.name))
     if filters.updated_since is not None:
         stmt = stmt.where(Scheme.updated_at >= filters.updated_since)
     if filters.ids:
@@ -194,19 +194,35 @@ def _covering(session: Session, cog: str):
     )
 
 
-def _text_terms(q: str) -> list:
-    """Each word must appear in the scheme's text or its organisation's name (folded)."""
+# SQLite's FTS5 table over scheme.search_text (trigram tokenizer), created by migration 0006.
+_FTS = table("scheme_fts", column("rowid"))
+# Trigram indexes serve words of three letters or more; shorter ones are matched by LIKE.
+_TRIGRAM = 3
+
+
+def _text_terms(q: str, dialect: str = "sqlite") -> list:
+    """Each word must appear in the scheme's text or its organisation's name (folded).
+
+    A word matches anywhere, even inside a longer word ("ussit" finds "réussite"): the trigram
+    indexes (FTS5 on SQLite, pg_trgm on PostgreSQL) answer it without reading every row.
+    """
     terms = []
     for word in fold(q).split():
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        terms.append(
-            or_(
-                Scheme.search_text.like(pattern, escape="\\"),
-                Scheme.organisation_id.in_(
-                    select(Organisation.id).where(
-                        Organisation.search_text.like(pattern, escape="\\")
-                    )
-                ),
+        # An alias: the outer query's scheme table must not be correlated into the subquery.
+        run_by = Scheme.__table__.alias("run_by")
+        others = select(run_by.c.id).where(
+            run_by.c.organisation_id.in_(
+                select(Organisation.id).where(Organisation.search_text.like(pattern, escape="\\"))
             )
         )
+        terms.append(Scheme.id.in_(union(_own_text(word, pattern, dialect), others)))
     return terms
+
+
+def _own_text(word: str, pattern: str, dialect: str) -> Select:
+    if dialect == "sqlite" and len(word) >= _TRIGRAM:
+        phrase = '"' + word.replace('"', '""') + '"'
+        return select(_FTS.c.rowid).where(literal_column("scheme_fts").op("MATCH")(phrase))
+    text = Scheme.__table__.alias("texts")
+    return select(text.c.id).where(text.c.search_text.like(pattern, escape="\\"))

@@ -13,7 +13,11 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 class AuditEvent(Base):
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_record", "record_type", "record_id", "position"),)
+    __table_args__ = (
+        Index("ix_audit_event_record", "record_type", "record_id", "position"),
+        # The dashboard's weekly flow: transitions of a kind over the last weeks.
+        Index("ix_audit_event_action_occurred", "action", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # Position in the chain: 1, 2, 3… with no gap; unique so two appends can never fork it.

@@ -104,6 +104,10 @@ class Scheme(WorkflowRecord, Base):
             "state <> 'approved' OR decision_reference IS NOT NULL", name="approved_decision"
         ),
         Index("ix_scheme_state_updated", "state", "updated_at", "id"),
+        # The inventory's sort orders (keyset pages) and the worklist's oldest-first reading.
+        Index("ix_scheme_updated", "updated_at", "id"),
+        Index("ix_scheme_title", "title", "id"),
+        Index("ix_scheme_state_changed", "state", "state_changed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
