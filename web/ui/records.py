@@ -1,0 +1,294 @@
+"""What the scheme and pooling pages share: transitions from forms, conflicts, timeline, comments.
+
+Every helper takes a record type ("scheme" or "pooling") and an id. The contract a record page
+keeps so they work for it (the scheme blueprint "scheme" does, the pooling one "pooling" should):
+
+- endpoints `<blueprint>.show` (`…/<int:<kind>_id>`), `<blueprint>.transition` (POST
+  `…/<int:<kind>_id>/transitions/<name>`) and `<blueprint>.comment` (POST
+  `…/<int:<kind>_id>/commentaires`), with the id argument named `scheme_id` / `pooling_id`;
+- the show view builds its context with `record_parts(kind, facts)` (panel, events, comments,
+  `seen`) and includes the partials `ui/record/_transitions.html` (needs `panel`),
+  `ui/record/_timeline.html` (needs `events`) and `ui/record/_comments.html` (needs
+  `comments`, `comment_url`, and optionally `comment_text`, `comment_errors`);
+- its transition view returns `fire_from_form(kind, id, name, render_page)` and its comment view
+  `comment_from_form(kind, id, render_page)`, where `render_page(**extra)` renders the show page
+  with `extra` merged into its context (used for 422 answers: the typed text and the errors).
+
+Engine errors not handled here (NotFound, NotPermitted) become the French error pages.
+"""
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine.documents.display import INPUT_LABELS, Display, field_label
+from engine.documents.timeline import Event, timeline
+from engine.errors import Conflict, InvalidInput, NotPermitted
+from engine.inputs_fr import FrenchInputError, parse_date
+from engine.records import RECORD_TYPES, RecordFacts
+from engine.services.comments import add_comment
+from engine.services.common import RecordRef, ensure_visible, load_facts
+from engine.services.transitions import TransitionOption, apply_transition, available_transitions
+from engine.uow import UnitOfWork
+from engine.workflow import Workflow
+from web.ui.common import actor, database, uow, workflows
+
+ID_ARGUMENTS = {"scheme": "scheme_id", "pooling": "pooling_id"}
+NOUNS = {"scheme": "le dispositif", "pooling": "la mutualisation"}
+# Form fields a transition form posts besides the transition's own inputs.
+CONTROL_FIELDS = {"csrf_token", "version", "seen"}
+INPUT_HELP = {
+    "comment": "Expliquez votre décision : ce commentaire entre au journal.",
+    "decision_reference": "Par exemple : COPIL du 09/12/2025, décision n°3.",
+    "target_date": "Format jj/mm/aaaa.",
+    "decision_date": "Format jj/mm/aaaa.",
+}
+
+
+def record_url(kind: str, record_id: int, view: str = "show", **values) -> str:
+    """Return the URL of a record page's view (show, transition, comment, edit…)."""
+    blueprint = "scheme" if kind == "scheme" else "pooling"
+    return url_for(f"{blueprint}.{view}", **{ID_ARGUMENTS[kind]: record_id}, **values)
+
+
+def read_facts(kind: str, record_id: int) -> tuple[RecordFacts, Workflow]:
+    """Return a record's facts and workflow for the signed-in user (NotFound when hidden)."""
+    facts = load_facts(uow().connection, RECORD_TYPES[kind], record_id, lock=False)
+    workflow = workflows().get(facts.workflow_name, facts.workflow_version)
+    ensure_visible(workflow, facts, actor())
+    return facts, workflow
+
+
+@dataclass
+class InputField:
+    """One input of a transition form, with what was typed and what was wrong."""
+
+    name: str
+    type: str
+    required: bool
+    label: str
+    help: str
+    value: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TransitionChoice:
+    """A transition as the panel shows it: a small form when allowed, the reasons when not."""
+
+    name: str
+    label: str
+    to_label: str
+    allowed: bool
+    url: str
+    reasons: list[str]
+    missing: list[str]
+    inputs: list[InputField]
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Panel:
+    version: int
+    seen: int
+    choices: list[TransitionChoice]
+
+    @property
+    def allowed(self) -> list[TransitionChoice]:
+        return [c for c in self.choices if c.allowed]
+
+    @property
+    def refused(self) -> list[TransitionChoice]:
+        return [c for c in self.choices if not c.allowed]
+
+
+def transition_panel(
+    kind: str,
+    facts: RecordFacts,
+    seen: int = 0,
+    posted: dict[str, Any] | None = None,
+) -> Panel:
+    """Build the transitions panel: every transition from the state, allowed or with reasons.
+
+    `posted` ({"name", "inputs", "errors"}) refills the form of a transition sent back with
+    errors; `seen` is the last audit position the page shows (to tell what changed since).
+    """
+    posted = posted or {}
+    choices = [
+        _choice(kind, facts, option, posted if posted.get("name") == option.name else {})
+        for option in available_transitions(facts, actor(), workflows())
+    ]
+    return Panel(facts.version, seen, choices)
+
+
+def _choice(kind: str, facts: RecordFacts, option: TransitionOption, posted: dict):
+    typed, errors = posted.get("inputs", {}), dict(posted.get("errors", {}))
+    inputs = [
+        InputField(
+            spec.name,
+            spec.type,
+            spec.required,
+            _(INPUT_LABELS.get(spec.name, "Commentaire")),
+            _(INPUT_HELP[spec.name]) if spec.name in INPUT_HELP else "",
+            typed.get(spec.name, ""),
+            errors.pop(spec.name, []),
+        )
+        for spec in option.inputs
+    ]
+    return TransitionChoice(
+        option.name,
+        option.label,
+        option.to_label,
+        option.allowed,
+        record_url(kind, facts.id, "transition", name=option.name),
+        [r.message for r in option.reasons],
+        [field_label(kind, f) for r in option.reasons for f in r.fields],
+        inputs,
+        [m for messages in errors.values() for m in messages],
+    )
+
+
+def record_parts(kind: str, facts: RecordFacts, workflow: Workflow, **posted) -> dict[str, Any]:
+    """Return what every record page shows below its fields: transitions, timeline, comments."""
+    events = record_timeline(kind, facts.id, workflow)
+    seen = events[0].position if events else 0
+    return {
+        "panel": transition_panel(kind, facts, seen, posted.get("transition")),
+        "events": events,
+        "comments": [e for e in reversed(events) if e.code == "comment"],
+        "comment_url": record_url(kind, facts.id, "comment"),
+        "comment_text": posted.get("comment_text", ""),
+        "comment_errors": posted.get("comment_errors", []),
+        "state_label": workflow.states[facts.state].label,
+        "workflow": workflow,
+        "current_state": facts.state,
+    }
+
+
+def record_timeline(kind: str, record_id: int, workflow: Workflow) -> list[Event]:
+    """Return a record's audit events in French, newest first (the caller checked visibility)."""
+    session = uow().session
+    record = SimpleNamespace(record_type=kind, id=record_id)
+    return list(reversed(timeline(session, Display(session), workflow, record)))
+
+
+def fire_from_form(kind: str, record_id: int, name: str, render_page):
+    """Apply transition `name` from the posted form: 303 to the record, 409 or 422 page."""
+    version = _posted_int("version")
+    facts, workflow = read_facts(kind, record_id)
+    typed = {k: v for k, v in request.form.items() if k not in CONTROL_FIELDS}
+    inputs, errors = _read_inputs(workflow, facts, name, typed)
+    try:
+        if errors:
+            _refuse_if_not_allowed(facts, name)
+            raise InvalidInput(errors)
+        with UnitOfWork(database(), workflows=workflows()) as writing:
+            result = apply_transition(
+                writing, RecordRef(kind, record_id), name, actor(), inputs, version
+            )
+    except Conflict as exc:
+        return render_conflict(kind, record_id, exc, name=name, typed=typed)
+    except InvalidInput as exc:
+        if "transition" in exc.errors:
+            raise
+        posted = {"name": name, "inputs": typed, "errors": exc.errors}
+        return render_page(transition=posted), 422
+    label = workflow.definition(name, result.from_state).label
+    state = workflow.states[result.to_state].label
+    flash(
+        _(
+            "« %(action)s » effectué : %(record)s est maintenant %(state)s.",
+            action=label[:1].upper() + label[1:],
+            record=_(NOUNS[kind]),
+            state=state,
+        ),
+        "success",
+    )
+    return redirect(record_url(kind, record_id), 303)
+
+
+def _read_inputs(workflow: Workflow, facts: RecordFacts, name: str, typed: dict[str, str]):
+    """Turn typed dates (jj/mm/aaaa) into what the engine reads; other inputs pass as typed."""
+    tdef = workflow.definition(name, facts.state)
+    inputs, errors = dict(typed), {}
+    for key, spec in (tdef.inputs if tdef else {}).items():
+        if spec.type == "date" and key in typed:
+            try:
+                parsed = parse_date(typed[key])
+            except FrenchInputError as exc:
+                errors[key] = [_(str(exc))]
+                continue
+            inputs[key] = parsed.isoformat() if parsed else ""
+    return inputs, errors
+
+
+def _refuse_if_not_allowed(facts: RecordFacts, name: str) -> None:
+    # A refused action answers 403 whatever was typed, as the engine would.
+    for option in available_transitions(facts, actor(), workflows()):
+        if option.name == name and not option.allowed:
+            raise NotPermitted(list(option.reasons))
+
+
+def _posted_int(name: str) -> int:
+    value = request.form.get(name, "")
+    if not value.isdigit() or len(value) > 9:
+        abort(400)
+    return int(value)
+
+
+def conflict_details(kind: str, record_id: int, exc: Conflict) -> dict[str, Any]:
+    """Return who changed the record, when, and the events the user's page did not show."""
+    facts, workflow = read_facts(kind, record_id)
+    seen = request.form.get("seen", "")
+    seen = int(seen) if seen.isdigit() and len(seen) <= 12 else None
+    events = record_timeline(kind, record_id, workflow) if seen is not None else []
+    return {
+        "facts": facts,
+        "workflow": workflow,
+        "changed_by": exc.changed_by,
+        "changed_at": exc.changed_at,
+        "since": [e for e in events if e.position > seen],
+        "state_label": workflow.states[facts.state].label,
+    }
+
+
+def render_conflict(kind: str, record_id: int, exc: Conflict, *, name: str, typed: dict):
+    """Render the 409 page of a transition sent on a stale page, the user's inputs kept.
+
+    When the transition is still allowed on the current version, a form retries it with the
+    typed inputs; otherwise the typed comment is offered as a plain comment.
+    """
+    details = conflict_details(kind, record_id, exc)
+    panel = transition_panel(
+        kind, details["facts"], posted={"name": name, "inputs": typed, "errors": {}}
+    )
+    retry = next((c for c in panel.allowed if c.name == name), None)
+    page = render_template(
+        "ui/record/conflict.html",
+        kind=kind,
+        record_url=record_url(kind, record_id),
+        comment_url=record_url(kind, record_id, "comment"),
+        retry=retry,
+        panel=panel,
+        typed=typed,
+        kept_text=typed.get("comment", ""),
+        **details,
+    )
+    return page, 409
+
+
+def comment_from_form(kind: str, record_id: int, render_page):
+    """Add the posted comment: 303 to the record's comments, or the page again with the error."""
+    read_facts(kind, record_id)
+    body = request.form.get("body", "")
+    try:
+        with UnitOfWork(database(), workflows=workflows()) as writing:
+            add_comment(writing, RecordRef(kind, record_id), actor(), body)
+    except InvalidInput as exc:
+        errors = [m for messages in exc.errors.values() for m in messages]
+        return render_page(comment_text=body, comment_errors=errors), 422
+    flash(_("Commentaire ajouté."), "success")
+    return redirect(record_url(kind, record_id, _anchor="commentaires"), 303)
