@@ -148,6 +148,7 @@ def draw(
     left, top, right, bottom = plan.view
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="diagramme-circuit" role="img" '
+        f'data-colonnes="{len(set(plan.columns.values()))}" '
         f'width="100%" viewBox="{_n(left)} {_n(top)} {_n(right - left)} {_n(bottom - top)}" '
         f'aria-labelledby="{ident}-titre{f" {ident}-desc" if description else ""}" '
         f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">',
