@@ -1,5 +1,7 @@
 """The web application: an app factory and small `register_*` helpers; views stay thin."""
 
+import os
+
 from flask import Flask
 
 from engine.config import Settings
@@ -30,12 +32,20 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def register_config(app: Flask, settings: Settings) -> None:
+    # Behind HTTPS (MAILLAGE_SECURE_COOKIES=1, see docs/deployment.md) cookies never travel in
+    # clear; a workstation served over plain HTTP would otherwise lose its session.
+    secure = os.environ.get("MAILLAGE_SECURE_COOKIES", "").strip().lower() in {"1", "true", "yes"}
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAILLAGE_DATABASE_URL=settings.database_url,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        # Requests larger than this get a 413 before any view reads them.
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        # Requests larger than this get a 413 before any view reads them (the import page,
+        # marked with web.security.body_limit, accepts its 20 MB files).
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
 

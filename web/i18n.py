@@ -3,12 +3,13 @@
 Message ids are the French texts themselves; `web/translations/en` holds their English forms.
 """
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
+SESSION_KEY = "locale"  # an anonymous visitor's choice, made on the sign-in page
 
 
 def register_i18n(app: Flask) -> None:
@@ -19,10 +20,12 @@ def register_i18n(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    """The signed-in user's choice, else the browser's preference among ours, else French."""
+    """The account's choice, else this browser's, else its Accept-Language, else French."""
+    if not has_request_context():
+        return DEFAULT
     user = getattr(current_user, "user", None)
     if user is not None and user.locale in LANGUAGES:
         return user.locale
-    if request:
-        return request.accept_languages.best_match(LANGUAGES) or DEFAULT
-    return DEFAULT
+    if session.get(SESSION_KEY) in LANGUAGES:
+        return session[SESSION_KEY]
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT

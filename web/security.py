@@ -1,7 +1,128 @@
-"""Security that comes with the interface: headers, cookies, session lifetimes (to be built)."""
+"""Security that comes with the interface: headers, cookies, request sizes, session lifetimes."""
 
-from flask import Flask
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user, user_logged_in
+
+from engine.clock import utcnow
+
+CLOCK = "MAILLAGE_CLOCK"  # app.config key: tests put a fake clock here to travel in time
+IDLE_LIMIT = timedelta(minutes=30)
+ABSOLUTE_LIMIT = timedelta(hours=12)
+SIGNED_IN_AT = "signed_in_at"
+SEEN_AT = "seen_at"
+GENERAL_BODY_LIMIT = 2 * 1024 * 1024
+
+POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+# The API's Redoc page loads its bundle from a CDN and styles itself inline (flask-smorest's
+# template); only that page gets these allowances.
+REDOC_PATH = "/api/v1/docs"
+REDOC_POLICY = POLICY | {
+    "script-src": "'self' https://cdn.jsdelivr.net",
+    "style-src": "'self' 'unsafe-inline' https://fonts.googleapis.com",
+    "font-src": "'self' https://fonts.gstatic.com",
+    "img-src": "'self' data: https://cdn.redoc.ly",
+    "worker-src": "'self' blob:",
+}
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
 
 
 def register_security(app: Flask) -> None:
-    """Set the security headers and session rules of every answer."""
+    """Set the security headers, request size limits and session lifetimes of every answer."""
+    app.config.setdefault(CLOCK, utcnow)
+    app.config.setdefault("MAX_CONTENT_LENGTH", GENERAL_BODY_LIMIT)
+    app.before_request(_allow_larger_bodies)
+    app.before_request(_expire_sessions)
+    app.after_request(_set_headers)
+    user_logged_in.connect(_stamp_sign_in, app)
+
+
+def clock() -> Callable[[], datetime]:
+    """The application's clock (the engine's units of work take it too)."""
+    return current_app.config[CLOCK]
+
+
+def body_limit(size: int):
+    """Let one view receive bodies up to `size` bytes instead of the general 2 MB."""
+
+    def decorate(view):
+        view.body_limit = size
+        return view
+
+    return decorate
+
+
+def _allow_larger_bodies() -> None:
+    # Before any other hook reads the form (the CSRF check does): the limit must be set first.
+    view = current_app.view_functions.get(request.endpoint or "")
+    size = getattr(view, "body_limit", None)
+    if size is not None:
+        request.max_content_length = size
+
+
+def _stamp_sign_in(_app: Flask, **_extra) -> None:
+    now = clock()().timestamp()
+    session[SIGNED_IN_AT] = session[SEEN_AT] = now
+
+
+def _expire_sessions():
+    """Sign out a session idle for 30 minutes or open for 12 hours; note the others' activity."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = clock()().timestamp()
+    if SIGNED_IN_AT not in session:  # a session from before these limits: they start now
+        _stamp_sign_in(current_app)
+    idle = now - session.get(SEEN_AT, now)
+    age = now - session[SIGNED_IN_AT]
+    if idle <= IDLE_LIMIT.total_seconds() and age <= ABSOLUTE_LIMIT.total_seconds():
+        session[SEEN_AT] = now
+        return None
+    end_browser_session()
+    if request.path.startswith("/api/"):
+        return None  # the API then answers 401 to a caller it no longer knows
+    flash(_("Votre session a expiré : reconnectez-vous pour continuer."), "warning")
+    target = request.full_path if request.method == "GET" else None
+    return redirect(url_for("account.sign_in", next=_local(target)))
+
+
+def end_browser_session() -> None:
+    """Forget the signed-in user in this browser (the server-side end is the engine's)."""
+    logout_user()
+    session.pop(SIGNED_IN_AT, None)
+    session.pop(SEEN_AT, None)
+
+
+def _local(target: str | None) -> str | None:
+    from web.ui.common import local_path
+
+    return local_path(target)
+
+
+def _set_headers(response):
+    policy = REDOC_POLICY if request.path == REDOC_PATH else POLICY
+    response.headers.setdefault(
+        "Content-Security-Policy", "; ".join(f"{k} {v}" for k, v in policy.items())
+    )
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
