@@ -5,7 +5,20 @@ from datetime import datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
-from sqlalchemy import Select, and_, column, false, literal_column, or_, select, table, true, union
+from sqlalchemy import (
+    Select,
+    and_,
+    column,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    true,
+    tuple_,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
@@ -226,3 +239,129 @@ def _own_text(word: str, pattern: str, dialect: str) -> Select:
         return select(_FTS.c.rowid).where(literal_column("scheme_fts").op("MATCH")(phrase))
     text = Scheme.__table__.alias("texts")
     return select(text.c.id).where(text.c.search_text.like(pattern, escape="\\"))
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A sort order of the list: its columns (the last one unique) and their direction."""
+
+    label: str
+    columns: tuple
+    descending: bool = False
+
+
+SORTS = {
+    "recent": Sort("Dernière modification", (Scheme.updated_at, Scheme.id), descending=True),
+    "title": Sort("Intitulé", (Scheme.title, Scheme.id)),
+    "reference": Sort("Référence", (Scheme.reference,)),
+    "state": Sort("État", (Scheme.state, Scheme.updated_at, Scheme.id)),
+}
+DEFAULT_SORT = "recent"
+# Beyond this many matches the list says "plus de 10 000" instead of counting every row.
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a keyset-paginated list: its rows and the ids to continue from."""
+
+    rows: list
+    total: int
+    capped: bool
+    next_after: int | None
+    previous_before: int | None
+
+
+def keyset_page(
+    session: Session,
+    stmt: Select,
+    sort: str = DEFAULT_SORT,
+    size: int = 50,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+) -> Page:
+    """Return the page of `stmt` following scheme `after` (or preceding `before`) in `sort`.
+
+    The cursor is a scheme id: its sort key is read, then the page is the next rows in index
+    order — no OFFSET, so a deep page costs what the first one does.
+    """
+    order = SORTS[sort]
+    backwards = before is not None
+    cursor = _cursor_key(session, order, before if backwards else after)
+    page_stmt = stmt.order_by(None)
+    if cursor is not None:
+        keys, bound = tuple_(*order.columns), tuple_(*cursor)
+        page_stmt = page_stmt.where(keys > bound if order.descending == backwards else keys < bound)
+    ascending = order.descending == backwards
+    page_stmt = page_stmt.order_by(*(c.asc() if ascending else c.desc() for c in order.columns))
+    rows = list(session.execute(page_stmt.limit(size + 1)).all())
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    total, capped = count_capped(session, stmt)
+    first, last = (rows[0].id, rows[-1].id) if rows else (None, None)
+    has_next = more if not backwards else cursor is not None
+    has_previous = more if backwards else cursor is not None
+    return Page(rows, total, capped, last if has_next else None, first if has_previous else None)
+
+
+def _cursor_key(session: Session, order: Sort, scheme_id: int | None) -> tuple | None:
+    if scheme_id is None:
+        return None
+    row = session.execute(select(*order.columns).where(Scheme.id == scheme_id)).first()
+    return tuple(row) if row is not None else None
+
+
+def count_capped(session: Session, stmt: Select, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """Count the rows of `stmt`, stopping past `cap`: (count, whether it was capped)."""
+    limited = stmt.order_by(None).with_only_columns(Scheme.id).limit(cap + 1).subquery()
+    count = session.scalar(select(func.count()).select_from(limited)) or 0
+    return min(count, cap), count > cap
+
+
+# What a row of the list shows; `id` first, the keyset cursor.
+ROW_COLUMNS = (
+    Scheme.id,
+    Scheme.reference,
+    Scheme.title,
+    Scheme.state,
+    Scheme.updated_at,
+    Scheme.workflow_version,
+    Organisation.name.label("organisation"),
+)
+
+
+def list_rows(stmt: Select) -> Select:
+    """Return `stmt` (from scheme_query) reading only what a list row shows."""
+    return stmt.with_only_columns(*ROW_COLUMNS).join(
+        Organisation, Organisation.id == Scheme.organisation_id
+    )
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the list's filter form offers: terms per vocabulary, territories, organisations."""
+
+    terms: dict[str, list[VocabularyTerm]]
+    territories: list[Territory]
+    organisations: list[tuple[int, str]]
+
+
+def filter_choices(session: Session) -> FilterChoices:
+    """Read the active vocabulary terms, the territories (EPCI before their communes), the
+    organisations."""
+    terms: dict[str, list[VocabularyTerm]] = {name: [] for name in VOCABULARY_FIELDS}
+    by_vocabulary = {v: k for k, v in VOCABULARY_FIELDS.items()}
+    for term in session.scalars(
+        select(VocabularyTerm)
+        .where(VocabularyTerm.active.is_(true()))
+        .order_by(VocabularyTerm.position, VocabularyTerm.label_fr)
+    ):
+        terms[by_vocabulary[term.vocabulary]].append(term)
+    territories = list(session.scalars(select(Territory).order_by(Territory.name)))
+    organisations = session.execute(
+        select(Organisation.id, Organisation.name).order_by(Organisation.search_text)
+    ).all()
+    return FilterChoices(terms, territories, [tuple(o) for o in organisations])
