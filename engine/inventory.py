@@ -350,8 +350,7 @@ class FilterChoices:
 
 
 def filter_choices(session: Session) -> FilterChoices:
-    """Read the active vocabulary terms, the territories (EPCI before their communes), the
-    organisations."""
+    """Read what the filter form offers: active terms, territories, organisations."""
     terms: dict[str, list[VocabularyTerm]] = {name: [] for name in VOCABULARY_FIELDS}
     by_vocabulary = {v: k for k, v in VOCABULARY_FIELDS.items()}
     for term in session.scalars(

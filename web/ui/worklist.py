@@ -1,12 +1,30 @@
-"""(to be built)"""
+""" "À traiter" (/a-traiter): the records awaiting the signed-in user, the home page."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
+from werkzeug.routing import BuildError
 
-from web.ui.common import signin_required
+from engine.worklist import worklist
+from web.ui.common import actor, signin_required, uow, workflows
 
 blueprint = signin_required(Blueprint("worklist", __name__))
+# Each record's page: endpoint, its argument, and the address the interface's plan fixes for it.
+PAGES = {
+    "scheme": ("scheme.show", "scheme_id", "/dispositifs/{}"),
+    "pooling": ("pooling.show", "pooling_id", "/mutualisations/{}"),
+}
 
 
 @blueprint.get("/a-traiter")
 def index():
-    return render_template("ui/placeholder.html", title="worklist")
+    reading = uow()
+    found = worklist(reading.session, actor(), reading.clock(), workflows())
+    return render_template("ui/worklist/index.html", worklist=found, record_url=record_url)
+
+
+def record_url(kind: str, record_id: int) -> str:
+    """Return a record's page; its fixed address while the page's module is being built."""
+    endpoint, argument, address = PAGES[kind]
+    try:
+        return url_for(endpoint, **{argument: record_id})
+    except BuildError:
+        return address.format(record_id)

@@ -1,0 +1,93 @@
+"""The worklist: what awaits each role, oldest first, deadlines and separation of duties."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+
+from engine.models import Pooling, Scheme
+from engine.services.records import create_scheme
+from engine.uow import UnitOfWork
+from engine.worklist import worklist
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def entered(world, model, record_id: int, days_ago: int) -> None:
+    with UnitOfWork(world.db) as uow:
+        uow.session.execute(
+            update(model)
+            .where(model.id == record_id)
+            .values(state_changed_at=NOW - timedelta(days=days_ago))
+        )
+        uow.commit()
+
+
+def items(world, key: str, now=NOW):
+    with UnitOfWork(world.db) as uow:
+        return worklist(uow.session, world.actors[key], now)
+
+
+def test_each_role_sees_what_awaits_it(world):
+    world.scheme("draft", title="Brouillon")
+    world.scheme("changes_requested", title="À compléter")
+    world.scheme("recorded", title="Enregistré")
+    world.scheme("reviewed", title="Examiné")
+    world.scheme("proposed", title="Proposé")
+    world.scheme("approved", title="Approuvé")
+    with UnitOfWork(world.db) as uow:
+        create_scheme(
+            uow,
+            world.actors["other_owner"],
+            {"title": "Autre brouillon", "organisation_id": world.other_organisation_id},
+        )
+
+    def seen(key):
+        return {(i.kind, i.title, i.action) for i in items(world, key).items}
+
+    assert seen("owner") == {
+        ("scheme", "Brouillon", "soumettre"),
+        ("scheme", "À compléter", "soumettre"),
+    }
+    assert seen("other_owner") == {("scheme", "Autre brouillon", "soumettre")}
+    assert seen("cotech") == {
+        ("scheme", "Enregistré", "valider l'examen"),
+        ("scheme", "Examiné", "proposer au COPIL"),
+    }
+    assert seen("copil") == {("scheme", "Proposé", "approuver")}
+    assert seen("admin") == set()
+
+
+def test_oldest_first_with_due_dates_and_overdue_marks(world):
+    recent = world.scheme("recorded", title="Récent")
+    old = world.scheme("recorded", title="Ancien")
+    reviewed = world.scheme("reviewed", title="Examiné")
+    entered(world, Scheme, recent.id, 3)
+    entered(world, Scheme, old.id, 20)
+    entered(world, Scheme, reviewed.id, 10)
+
+    found = items(world, "cotech")
+    assert [i.title for i in found.items] == ["Ancien", "Examiné", "Récent"]
+    assert found.total == 3
+    ancien, examine, recent_item = found.items
+    assert ancien.overdue and ancien.due_at == NOW - timedelta(days=5)
+    assert not examine.overdue and examine.due_at == NOW + timedelta(days=20)
+    assert not recent_item.overdue and recent_item.due_at == NOW + timedelta(days=12)
+
+
+def test_separation_of_duties_is_named_not_hidden(world):
+    pooling = world.pooling("recorded", author="cotech")
+    entered(world, Pooling, pooling.id, 40)
+    mine = [i for i in items(world, "cotech").items if i.kind == "pooling"]
+    theirs = [i for i in items(world, "cotech2").items if i.kind == "pooling"]
+    assert len(mine) == 1 and "un autre membre du COTECH" in mine[0].blocked
+    assert theirs[0].blocked is None and theirs[0].overdue
+    assert theirs[0].action == "valider l'examen"
+    assert theirs[0].organisation == "Ville de Fort-de-France"
+
+
+def test_a_page_is_bounded_but_the_total_is_not(world):
+    for i in range(4):
+        world.scheme("recorded", title=f"N{i}")
+    with UnitOfWork(world.db) as uow:
+        found = worklist(uow.session, world.actors["cotech"], NOW, limit=2)
+    assert len(found.items) == 2 and found.total == 4
