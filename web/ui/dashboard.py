@@ -1,12 +1,40 @@
-"""(to be built)"""
+"""Tableau de bord (/tableau-de-bord): states, overdue records, weekly flow, coverage matrix."""
 
-from flask import Blueprint, render_template
+from urllib.parse import urlencode
 
-from web.ui.common import signin_required
+from flask import Blueprint, render_template, url_for
+
+from engine import dashboard
+from web.ui.common import actor, signin_required, uow, workflows
 
 blueprint = signin_required(Blueprint("dashboard", __name__))
 
 
 @blueprint.get("/tableau-de-bord")
 def index():
-    return render_template("ui/placeholder.html", title="dashboard")
+    reading, who = uow(), actor()
+    session, now = reading.session, reading.clock()
+    counts = {k: dashboard.state_counts(session, k, who, workflows()) for k in dashboard.MODELS}
+    overdue = {k: dashboard.overdue_counts(session, k, now, workflows()) for k in dashboard.MODELS}
+    flow = dashboard.weekly_flow(session, now)
+    return render_template(
+        "ui/dashboard/index.html",
+        workflows={k: workflows().current(k) for k in dashboard.MODELS},
+        counts=counts,
+        overdue=overdue,
+        flow=flow,
+        flow_max=max([1, *(n for week in flow for n in week.counts.values())]),
+        actions=dashboard.FLOW,
+        themes=dashboard.themes(session),
+        groups=dashboard.communes_by_epci(session),
+        cells=dashboard.coverage(session),
+        empty=dashboard.Cell(),
+        list_url=list_url,
+    )
+
+
+def list_url(kind: str, **filters) -> str:
+    """Return the address of the list of `kind` narrowed by `filters`."""
+    if kind == "pooling":
+        return url_for("pooling.index") + "?" + urlencode(filters, doseq=True)
+    return url_for("inventory.index") + "?" + urlencode(filters, doseq=True)

@@ -1,0 +1,91 @@
+"""Dashboard figures on a small known world: states, overdue, weekly flow, coverage."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from engine import dashboard
+from engine.models import Scheme, Territory, VocabularyTerm
+from engine.uow import UnitOfWork
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def known(world):
+    refs = {
+        "approved": world.scheme("approved", title="A", territories=["COM-97209"]),
+        "recorded": world.scheme(
+            "recorded", title="B", territories=["EPCI-249720061"], themes=["aide_victimes"]
+        ),
+        "reviewed": world.scheme(
+            "reviewed", title="C", territories=["DEP-972"], themes=["mediation_tranquillite"]
+        ),
+        "draft": world.scheme("draft", title="D", territories=["COM-97222"]),
+    }
+    with UnitOfWork(world.db) as uow:
+        uow.session.execute(
+            update(Scheme)
+            .where(Scheme.id == refs["recorded"].id)
+            .values(state_changed_at=NOW - timedelta(days=20))
+        )
+        uow.commit()
+    return refs
+
+
+def test_state_counts_respect_what_each_user_may_see(world, known):
+    with UnitOfWork(world.db) as uow:
+        cotech = dashboard.state_counts(uow.session, "scheme", world.actors["cotech"])
+        owner = dashboard.state_counts(uow.session, "scheme", world.actors["owner"])
+        poolings = dashboard.state_counts(uow.session, "pooling", world.actors["cotech"])
+    assert cotech == {"approved": 1, "recorded": 1, "reviewed": 1}
+    assert owner == {"approved": 1, "recorded": 1, "reviewed": 1, "draft": 1}
+    assert poolings == {}
+
+
+def test_overdue_counts_follow_the_deadlines(world, known):
+    with UnitOfWork(world.db) as uow:
+        assert dashboard.overdue_counts(uow.session, "scheme", NOW) == {"recorded": 1}
+        later = NOW + timedelta(days=31)
+        assert dashboard.overdue_counts(uow.session, "scheme", later) == {
+            "recorded": 1,
+            "reviewed": 1,
+        }
+
+
+def test_weekly_flow_counts_transitions_in_their_week(world, known):
+    with UnitOfWork(world.db) as uow:
+        now = uow.clock()
+        flow = dashboard.weekly_flow(uow.session, now)
+        next_weeks = dashboard.weekly_flow(uow.session, now + timedelta(weeks=13))
+    assert len(flow) == 12 and flow[-1].start <= now.date()
+    assert flow[-1].counts == {"submit": 3, "review": 2, "approve": 1}
+    assert all(w.counts == dict.fromkeys(dashboard.FLOW, 0) for w in flow[:-1])
+    assert all(sum(w.counts.values()) == 0 for w in next_weeks)
+
+
+def test_coverage_counts_each_commune_of_wider_territories_once(world, known):
+    with UnitOfWork(world.db) as uow:
+        session = uow.session
+        cells = dashboard.coverage(session)
+        commune = dict(session.execute(select(Territory.code, Territory.id)).all())
+        theme = dict(
+            session.execute(
+                select(VocabularyTerm.code, VocabularyTerm.id).where(
+                    VocabularyTerm.vocabulary == "theme"
+                )
+            ).all()
+        )
+
+    def cell(code, term):
+        return cells.get((commune[code], theme[term]), dashboard.Cell())
+
+    assert cell("97209", "mediation_tranquillite") == dashboard.Cell(1, 1)
+    assert cell("97209", "prevention_delinquance_jeunes") == dashboard.Cell(1, 0)
+    assert cell("97213", "mediation_tranquillite") == dashboard.Cell(0, 1)
+    assert cell("97209", "aide_victimes") == dashboard.Cell(0, 1)
+    assert cell("97222", "aide_victimes") == dashboard.Cell(0, 0)
+    assert cell("97222", "mediation_tranquillite") == dashboard.Cell(0, 1)
+    # 34 communes for the island-wide scheme; the draft counts nowhere.
+    assert sum(c.in_progress for c in cells.values()) == 34 + 4
