@@ -1,0 +1,146 @@
+"""The pooling creation form: the selected schemes, French amounts and dates, errors by field."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from engine.errors import NotFound
+from engine.inputs_fr import FrenchInputError, parse_amount, parse_date
+from engine.models import POOLING_KINDS, Scheme
+from engine.records import POOLABLE_STATES
+from web.ui.common import uow
+from web.ui.records import read_facts
+
+TEXT_FIELDS = ("title", "rationale", "kind", "lead_organisation_id")
+AMOUNTS = ("expected_budget", "expected_savings")
+LABELS = {
+    "title": _l("Intitulé"),
+    "rationale": _l("Justification"),
+    "kind": _l("Type de mutualisation"),
+    "lead_organisation_id": _l("Structure pilote"),
+    "territories": _l("Territoire couvert"),
+    "expected_budget": _l("Budget annuel prévu (€)"),
+    "expected_savings": _l("Économies attendues (€)"),
+    "target_date": _l("Date cible"),
+    "scheme_ids": _l("Dispositifs membres"),
+}
+HELP = {
+    "rationale": _l("Pourquoi mutualiser : recouvrement constaté, manques, économies attendues."),
+    "territories": _l(
+        "Par défaut, les territoires des dispositifs membres : décochez ou ajoutez au besoin."
+    ),
+    "expected_budget": _l("Par exemple : 12 500,50"),
+    "expected_savings": _l("Par exemple : 3 000"),
+    "target_date": _l("Format jj/mm/aaaa."),
+}
+
+
+@dataclass
+class PoolingForm:
+    """What the user typed, field by field, and the errors to show next to each field."""
+
+    values: dict[str, Any]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def value(self, name: str) -> Any:
+        return self.values.get(name, [] if name == "territories" else "")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The schemes chosen in the inventory: those that may join, and why the others may not."""
+
+    eligible: list[Scheme]
+    refused: list[str]
+
+
+def read_selection(raw_ids: list[str]) -> Selection:
+    """Sort the chosen scheme ids into eligible schemes and French reasons for the others."""
+    eligible, refused = [], []
+    for raw in dict.fromkeys(raw_ids):
+        scheme = _visible_scheme(raw)
+        if scheme is None:
+            refused.append(
+                _("Le dispositif n°%(id)s est introuvable ou ne vous est pas accessible.", id=raw)
+            )
+        elif scheme.state not in POOLABLE_STATES:
+            refused.append(_not_eligible(scheme))
+        elif scheme.pooling_id is not None:
+            refused.append(
+                _("%(ref)s appartient déjà à une mutualisation approuvée.", ref=scheme.reference)
+            )
+        else:
+            eligible.append(scheme)
+    return Selection(eligible, refused)
+
+
+def _visible_scheme(raw: str) -> Scheme | None:
+    if not raw.isdigit() or len(raw) > 9:
+        return None
+    try:
+        read_facts("scheme", int(raw))
+    except NotFound:
+        return None
+    return uow().session.get(Scheme, int(raw))
+
+
+def _not_eligible(scheme: Scheme) -> str:
+    return _(
+        "%(ref)s (« %(title)s ») ne peut pas être mutualisé : seuls les dispositifs examinés "
+        "par le COTECH, proposés ou approuvés peuvent l'être.",
+        ref=scheme.reference,
+        title=scheme.title,
+    )
+
+
+def initial_form(selection: Selection) -> PoolingForm:
+    """The form as first shown: the members' territories checked, each once."""
+    territories = [t.cog for s in selection.eligible for t in s.territories]
+    return PoolingForm({"territories": list(dict.fromkeys(territories)), "kind": ""})
+
+
+def read_form(form) -> tuple[PoolingForm, dict[str, Any]]:
+    """Read the posted form: what was typed, and the engine's data (amounts, dates parsed)."""
+    typed = {name: form.get(name, "").strip() for name in (*TEXT_FIELDS, *AMOUNTS, "target_date")}
+    typed["territories"] = form.getlist("territories")
+    typed["scheme_ids"] = form.getlist("scheme_ids")
+    result = PoolingForm(typed)
+    data: dict[str, Any] = {key: typed[key] for key in ("title", "rationale", "kind")}
+    data["lead_organisation_id"] = _integer(typed["lead_organisation_id"])
+    data["scheme_ids"] = [int(i) for i in typed["scheme_ids"] if i.isdigit() and len(i) <= 9]
+    if typed["territories"]:  # none checked: the engine takes the members' territories
+        data["territories"] = typed["territories"]
+    for name in AMOUNTS:
+        data[name] = _parsed(result, name, parse_amount)
+    data["target_date"] = _parsed(result, "target_date", parse_date)
+    if data["target_date"] is not None:
+        data["target_date"] = data["target_date"].isoformat()
+    if any(data[name] is not None for name in AMOUNTS):
+        data.update({n: str(data[n]) for n in AMOUNTS if data[n] is not None})
+    return result, {k: v for k, v in data.items() if v not in (None, "")}
+
+
+def _parsed(form: PoolingForm, name: str, parse):
+    try:
+        return parse(form.values[name])
+    except FrenchInputError as exc:
+        form.errors[name] = [_(str(exc))]
+        return None
+
+
+def _integer(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
+def engine_errors(form: PoolingForm, errors: dict[str, list[str]]) -> None:
+    """Put the engine's refusals next to their field; the others on top of the form."""
+    for key, messages in errors.items():
+        name = key.split(".")[0]
+        target = name if name in LABELS else "_form"
+        form.errors.setdefault(target, []).extend(messages)
+
+
+def kinds() -> dict[str, str]:
+    return POOLING_KINDS
