@@ -10,6 +10,7 @@ from engine.uow import UnitOfWork
 from web.api.auth import current_actor, database, request_uow
 from web.api.errors import declare
 from web.api.records import (
+    answer,
     check_id,
     comment_body,
     events_body,
@@ -46,7 +47,7 @@ KIND = "pooling"
 def list_poolings(args):
     """Lister les mutualisations, page par page."""
     session, actor = request_uow().session, current_actor()
-    return page_body(session, KIND, pooling_query(args), args, actor)
+    return answer(page_body(session, KIND, pooling_query(args), args, actor))
 
 
 @blp.route("", methods=["POST"])
@@ -58,7 +59,7 @@ def create(body):
     actor = current_actor()
     with UnitOfWork(database()) as uow:
         pooling = create_pooling(uow, actor, body["fields"])
-        return record_body(uow.connection, KIND, pooling.id, actor)
+        return answer(record_body(uow.connection, KIND, pooling.id, actor), 201)
 
 
 @blp.route("/<int:pooling_id>")
@@ -66,7 +67,7 @@ def create(body):
 @declare(blp, 404)
 def get(pooling_id):
     """Lire une mutualisation et les actions possibles depuis son état."""
-    return record_body(request_uow().connection, KIND, pooling_id, current_actor())
+    return answer(record_body(request_uow().connection, KIND, pooling_id, current_actor()))
 
 
 @blp.route("/<int:pooling_id>", methods=["PATCH"])
@@ -78,7 +79,7 @@ def edit(body, pooling_id):
     actor, ref = current_actor(), RecordRef(KIND, check_id(pooling_id))
     with UnitOfWork(database()) as uow:
         edit_record(uow, ref, body["fields"], actor, body["version"])
-        return record_body(uow.connection, KIND, pooling_id, actor)
+        return answer(record_body(uow.connection, KIND, pooling_id, actor))
 
 
 @blp.route("/<int:pooling_id>/transitions", methods=["POST"])
@@ -90,7 +91,7 @@ def transition(body, pooling_id):
     actor, ref = current_actor(), RecordRef(KIND, check_id(pooling_id))
     with UnitOfWork(database()) as uow:
         apply_transition(uow, ref, body["transition"], actor, body["inputs"], body["version"])
-        return record_body(uow.connection, KIND, pooling_id, actor)
+        return answer(record_body(uow.connection, KIND, pooling_id, actor))
 
 
 @blp.route("/<int:pooling_id>/events")

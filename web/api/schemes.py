@@ -11,6 +11,7 @@ from engine.uow import UnitOfWork
 from web.api.auth import current_actor, database, request_uow
 from web.api.errors import declare
 from web.api.records import (
+    answer,
     check_id,
     comment_body,
     events_body,
@@ -47,7 +48,7 @@ def list_schemes(args):
     """Lister les dispositifs visibles, filtrés comme l'inventaire, page par page."""
     session, actor = request_uow().session, current_actor()
     stmt = scheme_query(session, parse_filter(session, args["filters"]), actor)
-    return page_body(session, KIND, stmt, args, actor)
+    return answer(page_body(session, KIND, stmt, args, actor))
 
 
 @blp.route("", methods=["POST"])
@@ -59,7 +60,7 @@ def create(body):
     actor = current_actor()
     with UnitOfWork(database()) as uow:
         scheme = create_scheme(uow, actor, body["fields"])
-        return record_body(uow.connection, KIND, scheme.id, actor)
+        return answer(record_body(uow.connection, KIND, scheme.id, actor), 201)
 
 
 @blp.route("/<int:scheme_id>")
@@ -67,7 +68,7 @@ def create(body):
 @declare(blp, 404)
 def get(scheme_id):
     """Lire un dispositif et les actions possibles depuis son état."""
-    return record_body(request_uow().connection, KIND, scheme_id, current_actor())
+    return answer(record_body(request_uow().connection, KIND, scheme_id, current_actor()))
 
 
 @blp.route("/<int:scheme_id>", methods=["PATCH"])
@@ -79,7 +80,7 @@ def edit(body, scheme_id):
     actor, ref = current_actor(), RecordRef(KIND, check_id(scheme_id))
     with UnitOfWork(database()) as uow:
         edit_record(uow, ref, body["fields"], actor, body["version"])
-        return record_body(uow.connection, KIND, scheme_id, actor)
+        return answer(record_body(uow.connection, KIND, scheme_id, actor))
 
 
 @blp.route("/<int:scheme_id>/transitions", methods=["POST"])
@@ -91,7 +92,7 @@ def transition(body, scheme_id):
     actor, ref = current_actor(), RecordRef(KIND, check_id(scheme_id))
     with UnitOfWork(database()) as uow:
         apply_transition(uow, ref, body["transition"], actor, body["inputs"], body["version"])
-        return record_body(uow.connection, KIND, scheme_id, actor)
+        return answer(record_body(uow.connection, KIND, scheme_id, actor))
 
 
 @blp.route("/<int:scheme_id>/events")
