@@ -1,5 +1,6 @@
 """Apply a workflow transition to a record, and tell which transitions an actor may apply."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -132,6 +133,43 @@ def available_transitions(
             )
         )
     return options
+
+
+def available_transitions_many(
+    records: Sequence[RecordFacts], actor: Actor, workflows: WorkflowRegistry | None = None
+) -> list[tuple[TransitionOption, ...]]:
+    """`available_transitions` for each record of a page, computed once per kind of record.
+
+    The options depend only on what `_options_key` holds — records in the same state, equally
+    filled, equally related to the actor share them (the same tuple: do not mutate).
+    """
+    registry = workflows or default_registry()
+    known: dict[tuple, tuple[TransitionOption, ...]] = {}
+    out = []
+    for facts in records:
+        key = _options_key(facts, actor)
+        if key not in known:
+            known[key] = tuple(available_transitions(facts, actor, registry))
+        out.append(known[key])
+    return out
+
+
+def _options_key(facts: RecordFacts, actor: Actor) -> tuple:
+    """All that `available_transitions` reads of a record, as seen by `actor`."""
+    rtype = RECORD_TYPES[facts.kind]
+    me = actor.id
+    return (
+        facts.kind,
+        facts.workflow_name,
+        facts.workflow_version,
+        facts.state,
+        # Actor.holds("owner", …) and the guards' stamps compare these with the actor.
+        actor.organisation_id is not None and facts.organisation_id == actor.organisation_id,
+        me is not None and facts.submitted_by_id == me,
+        me is not None and facts.proposed_by_id == me,
+        me is not None and facts.created_by_id == me,
+        tuple(facts.filled(name, req) for name, req in rtype.requirements.items()),
+    )
 
 
 def _facts_of(record: Any) -> RecordFacts:

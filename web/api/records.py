@@ -17,7 +17,11 @@ from engine.policy import Actor
 from engine.records import RECORD_TYPES, RecordFacts
 from engine.representation import iso_instant, read_records
 from engine.services.common import ensure_visible, load_facts
-from engine.services.transitions import TransitionOption, available_transitions
+from engine.services.transitions import (
+    TransitionOption,
+    available_transitions,
+    available_transitions_many,
+)
 from engine.workflow import default_registry
 from web.api.schemas import MAX_ID
 
@@ -59,6 +63,18 @@ def represent(body: dict[str, Any], facts: RecordFacts, actor: Actor) -> dict[st
     return {**body, "transitions": [_option(o) for o in options]}
 
 
+def represent_many(found: list[tuple[dict, RecordFacts]], actor: Actor) -> list[dict[str, Any]]:
+    """`represent` for the records of a page: alike records share their transitions' lists."""
+    batches = available_transitions_many([facts for _, facts in found], actor)
+    shown: dict[int, list[dict[str, Any]]] = {}
+    items = []
+    for (body, _), options in zip(found, batches, strict=True):
+        if id(options) not in shown:
+            shown[id(options)] = [_option(o) for o in options]
+        items.append({**body, "transitions": shown[id(options)]})
+    return items
+
+
 def _option(option: TransitionOption) -> dict[str, Any]:
     return {
         "name": option.name,
@@ -96,8 +112,7 @@ def page_body(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    found = read_records(session.connection(), kind, ids)
-    items = [represent(body, facts, actor) for body, facts in found]
+    items = represent_many(read_records(session.connection(), kind, ids), actor)
     return {"items": items, "total": total or 0, "page": page, "per_page": per_page}
 
 
