@@ -41,6 +41,7 @@ def register_config(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure,
+        MAILLAGE_PROXIES=_proxies(),
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=secure,
@@ -48,6 +49,13 @@ def register_config(app: Flask, settings: Settings) -> None:
         # marked with web.security.body_limit, accepts its 20 MB files).
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
+
+
+def _proxies() -> int:
+    # How many reverse proxies stand before the app: the sign-in throttle then counts failures
+    # by the address the nearest of them saw (X-Forwarded-For), not by the proxy's own address.
+    value = os.environ.get("MAILLAGE_PROXIES", "0").strip()
+    return int(value) if value.isdigit() else 0
 
 
 def register_workflows(app: Flask) -> None:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.clock import utcnow
 
@@ -48,6 +49,9 @@ HEADERS = {
 def register_security(app: Flask) -> None:
     """Set the security headers, request size limits and session lifetimes of every answer."""
     app.config.setdefault(CLOCK, utcnow)
+    if app.config.get("MAILLAGE_PROXIES"):
+        # Only the X-Forwarded-For entries our own proxies added are believed, never a client's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["MAILLAGE_PROXIES"], x_proto=0)
     app.config.setdefault("MAX_CONTENT_LENGTH", GENERAL_BODY_LIMIT)
     app.before_request(_allow_larger_bodies)
     app.before_request(_expire_sessions)

@@ -8,6 +8,7 @@ from engine.config import Settings
 from engine.models import User
 from engine.services.users import set_user_active, set_user_roles
 from engine.uow import UnitOfWork
+from tests.factories import PASSWORD
 
 
 class Clock:
@@ -160,3 +161,28 @@ def test_a_users_language_is_kept_with_their_account(ui, world) -> None:
     owner.post("/langue", {"locale": ""})
     page = owner.get("/compte", headers={"Accept-Language": "fr"})
     assert '<html lang="fr">' in page.get_data(as_text=True)
+
+
+def test_behind_a_proxy_failures_count_by_the_address_it_saw(world, tmp_path, monkeypatch) -> None:
+    from web import DATABASE, create_app
+
+    monkeypatch.setenv("MAILLAGE_PROXIES", "1")
+    url = world.db.url.render_as_string(hide_password=False)
+    app = create_app(Settings(instance_path=tmp_path, database_url=url, secret_key="k"))
+    try:
+        client = app.test_client()
+        page = client.get("/connexion").get_data(as_text=True)
+        token = page.split('name="csrf-token" content="')[1].split('"')[0]
+
+        def attempt(address: str, password: str):
+            form = {"csrf_token": token, "email": "owner@example.mq", "password": password}
+            headers = {"X-Forwarded-For": f"6.6.6.6, {address}"}
+            return client.post("/connexion", data=form, headers=headers)
+
+        for i in range(20):
+            form = {"csrf_token": token, "email": f"x{i}@example.mq", "password": "non"}
+            client.post("/connexion", data=form, headers={"X-Forwarded-For": "10.0.0.66"})
+        assert attempt("10.0.0.66", PASSWORD).status_code == 429
+        assert attempt("10.0.0.7", PASSWORD).status_code == 302  # not the client-written 6.6.6.6
+    finally:
+        app.extensions[DATABASE].dispose()
