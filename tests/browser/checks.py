@@ -46,21 +46,29 @@ def accessibility_problems(page: Page) -> list[str]:
     ]
 
 
-# Elements sticking out to the right of the screen, except inside a scrolling .defilement box.
+# Elements sticking out to the right of the screen, except inside a scrolling .defilement box
+# (the box itself must fit). The outermost come first, then the innermost, likely the cause.
 OVERFLOW_SCRIPT = """() => {
   const width = document.documentElement.clientWidth;
   const out = [];
   for (const element of document.body.querySelectorAll('*')) {
-    if (element.closest('.defilement')) continue;
+    if (element.parentElement.closest('.defilement')) continue;
     const box = element.getBoundingClientRect();
-    if (box.width > 0 && box.right > width + 1) {
-      const id = element.id ? '#' + element.id : '';
-      const classes = element.classList.length ? '.' + [...element.classList].join('.') : '';
-      const name = element.tagName.toLowerCase() + id + classes;
-      out.push(`${name} ends at ${Math.round(box.right)} px`);
-    }
+    if (box.width > 0 && box.right > width + 1) out.push(element);
   }
-  return {scrollWidth: document.documentElement.scrollWidth, out: out.slice(0, 10)};
+  const describe = (element) => {
+    const id = element.id ? '#' + element.id : '';
+    const classes = element.classList.length ? '.' + [...element.classList].join('.') : '';
+    const box = element.getBoundingClientRect();
+    const name = element.tagName.toLowerCase() + id + classes;
+    return `${name} is ${Math.round(box.width)} px wide, ends at ${Math.round(box.right)} px`;
+  };
+  const innermost = out.filter((e) => !out.some((other) => other !== e && e.contains(other)));
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    outermost: out.slice(0, 3).map(describe),
+    innermost: innermost.slice(0, 8).map(describe),
+  };
 }"""
 
 
@@ -69,7 +77,11 @@ def overflow_problems(page: Page, width: int = 375) -> list[str]:
     measured = page.evaluate(OVERFLOW_SCRIPT)
     if measured["scrollWidth"] <= width:
         return []
-    return [f"the page is {measured['scrollWidth']} px wide at {width} px", *measured["out"]]
+    return [
+        f"the page is {measured['scrollWidth']} px wide at {width} px",
+        *(f"outermost: {line}" for line in measured["outermost"]),
+        *(f"innermost: {line}" for line in measured["innermost"]),
+    ]
 
 
 def assert_page_is_sound(page: Page, name: str) -> None:

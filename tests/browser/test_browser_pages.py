@@ -1,0 +1,91 @@
+"""Every main page, on a desktop and on a 375 px phone: it answers, axe-core finds no serious
+violation, nothing scrolls sideways, its main action is on screen; a screenshot of each.
+
+The screenshots go to $MAILLAGE_SCREENSHOTS (default artifacts/screenshots/), named
+`<page>-<width>.png`; docs/ui.md shows a chosen set of them, copied into docs/images/ui/.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.checks import assert_page_is_sound
+from tests.browser.conftest import DESKTOP, PHONE, Visitors
+from tests.browser.showcase import Showcase, seed
+
+
+@dataclass(frozen=True)
+class Tour:
+    """One page of the tour: who looks at it, where, and the action that must stay reachable."""
+
+    name: str
+    user: str | None
+    path: str
+    action: tuple[str, str] | None = None  # (ARIA role, accessible name)
+
+    def url(self, showcase: Showcase) -> str:
+        return self.path.format(
+            scheme=showcase.schemes["chantiers"].id,
+            draft=showcase.schemes["brouillon"].id,
+            member_a=showcase.schemes["chantiers"].id,
+            member_b=showcase.schemes["animateurs"].id,
+            pooling=showcase.pooling.id,
+        )
+
+
+PAGES = [
+    Tour("connexion", None, "/connexion", ("button", "Se connecter")),
+    Tour("a-traiter", "cotech", "/a-traiter"),
+    Tour("dispositifs", "cotech", "/dispositifs"),
+    Tour("dispositifs-porteur", "owner", "/dispositifs", ("link", "Nouveau dispositif")),
+    Tour(
+        "dispositif-nouveau",
+        "owner",
+        "/dispositifs/nouveau",
+        ("button", "Enregistrer le brouillon"),
+    ),
+    Tour(
+        "dispositif-modifier",
+        "owner",
+        "/dispositifs/{draft}/modifier",
+        ("button", "Enregistrer les modifications"),
+    ),
+    Tour("dispositif", "cotech", "/dispositifs/{scheme}", ("button", "Proposer au COPIL")),
+    Tour("mutualisations", "cotech", "/mutualisations"),
+    Tour(
+        "mutualisation-nouvelle",
+        "cotech",
+        "/mutualisations/nouvelle?scheme_ids={member_a}&scheme_ids={member_b}",
+    ),
+    Tour("mutualisation", "cotech", "/mutualisations/{pooling}", ("button", "Proposer au COPIL")),
+    Tour("tableau-de-bord", "copil", "/tableau-de-bord"),
+    Tour("workflows", "owner", "/workflows"),
+    Tour("journal", "admin", "/journal"),
+    Tour("administration", "admin", "/administration"),
+    Tour("compte", "owner", "/compte"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tour", PAGES, ids=[tour.name for tour in PAGES])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
+def test_page(tour: Tour, viewport: dict, world, visitors: Visitors) -> None:
+    showcase = seed(world)
+    if tour.user is None:
+        page = visitors.anonymous(viewport)
+    else:
+        page = visitors.signed_in(tour.user, viewport)
+    response = page.goto(tour.url(showcase))
+    assert response is not None and response.status == 200, f"{tour.path}: {response.status}"
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_page_is_sound(page, tour.name)
+    if tour.action:
+        assert_reachable(page, *tour.action)
+
+
+def assert_reachable(page: Page, role: str, name: str) -> None:
+    """The action is there and, once scrolled to, fully on screen (not cut off on the right)."""
+    action = page.get_by_role(role, name=name, exact=True).first
+    action.scroll_into_view_if_needed()
+    expect(action).to_be_in_viewport(ratio=1)
