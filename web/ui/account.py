@@ -27,7 +27,8 @@ def signed_in(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
-            return redirect(url_for("account.sign_in", next=request.path))
+            back = request.path if request.method == "GET" else url_for("account.profile")
+            return redirect(url_for("account.sign_in", next=back))
         return view(*args, **kwargs)
 
     return wrapper
