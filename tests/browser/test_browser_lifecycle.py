@@ -187,3 +187,91 @@ def approve(copil: Page, scheme_url: str) -> None:
             "Création",
         ]
     )
+
+
+POOLING_TITLE = "Un été éducatif commun à Fort-de-France"
+
+
+def test_a_pooling_from_the_inventory_to_approval(world, as_user) -> None:
+    world.scheme("reviewed", title="Chantiers éducatifs d'été", annual_budget="96000")
+    world.scheme("reviewed", title="Animateurs de rue l'été", annual_budget="58000.50")
+    world.scheme("recorded", title="Café des parents au collège")
+
+    cotech = as_user("cotech")
+    pooling_url = create_pooling(cotech)
+
+    cotech2 = as_user("cotech2")
+    cotech2.goto(pooling_url)
+    expect_offered(cotech2, "Valider l'examen", "Abandonner")
+    fire(cotech2, "review", "Valider l'examen")
+    expect_flash(
+        cotech2,
+        "« Valider l'examen » effectué : la mutualisation est maintenant examinée par le COTECH.",
+    )
+    expect_state(cotech2, "examinée par le COTECH")
+    fire(cotech2, "propose", "Proposer au COPIL")
+    expect_state(cotech2, "proposée au COPIL")
+    expect_offered(cotech2)
+
+    copil = as_user("copil")
+    approve_pooling(copil, pooling_url)
+
+
+def create_pooling(cotech: Page) -> str:
+    """Tick two reviewed schemes in the inventory; a recorded one offers no box."""
+    cotech.goto("/dispositifs")
+    for title in ("Chantiers éducatifs d'été", "Animateurs de rue l'été"):
+        cotech.get_by_role("row").filter(has_text=title).get_by_role("checkbox").check()
+    recorded = cotech.get_by_role("row").filter(has_text="Café des parents au collège")
+    expect(recorded.get_by_role("checkbox")).to_have_count(0)
+    cotech.get_by_role("button", name="Proposer une mutualisation des dispositifs cochés").click()
+
+    expect(cotech).to_have_url(re.compile(r"/mutualisations/nouvelle\?scheme_ids=\d+&scheme_ids="))
+    members = cotech.get_by_role("group", name="Dispositifs membres").get_by_role("checkbox")
+    expect(members).to_have_count(2)
+    for member in members.all():
+        expect(member).to_be_checked()
+    cotech.get_by_label("Intitulé").fill(POOLING_TITLE)
+    cotech.get_by_label("Justification").fill("Les deux équipes suivent les mêmes jeunes l'été.")
+    cotech.get_by_label("Type de mutualisation").select_option(label="Fusion")
+    cotech.get_by_label("Structure pilote").select_option(label="Ville de Fort-de-France")
+    cotech.get_by_label("Économies attendues (€)").fill("4 000,50 €")
+    cotech.get_by_label("Date cible").fill("30/06/2027")
+    cotech.get_by_role("button", name="Enregistrer la mutualisation").click()
+
+    expect(cotech).to_have_url(re.compile(r"/mutualisations/\d+$"))
+    expect(cotech.locator("main .message").first).to_contain_text(
+        re.compile(r"Mutualisation \S+ enregistrée\.")
+    )
+    expect(cotech.get_by_role("heading", level=1)).to_have_text(POOLING_TITLE)
+    expect_state(cotech, "enregistrée")
+    fiche = cotech.locator("dl.fiche")
+    expect(fiche).to_contain_text("4 000,50 €")
+    expect(fiche).to_contain_text("30/06/2027")
+    expect(cotech.locator("td.total-budgets")).to_have_text("154 000,50 €")
+    # Four eyes: who created it may abandon it, not review it.
+    expect_offered(cotech, "Abandonner")
+    expect_refused(cotech, "Valider l'examen", "Vous avez créé cette mutualisation")
+    expect_latest_event(cotech, "Création", "Cotech")
+    return cotech.url
+
+
+def approve_pooling(copil: Page, pooling_url: str) -> None:
+    copil.goto(pooling_url)
+    expect_offered(copil, "Approuver", "Renvoyer au COTECH", "Rejeter")
+    decision = "COPIL du 09/12/2026, décision n°7"
+    fire(
+        copil,
+        "approve",
+        "Approuver",
+        **{"Référence de la décision": decision, "Date de la décision": "09/12/2026"},
+    )
+    expect_flash(
+        copil, "« Approuver » effectué : la mutualisation est maintenant approuvée par le COPIL."
+    )
+    expect_state(copil, "approuvée par le COPIL")
+    expect(copil.locator("dl.fiche")).to_contain_text(decision)
+    # Every member is now linked to the approved pooling, and says so on its own page.
+    expect(copil.get_by_text("Rattaché à cette mutualisation")).to_have_count(2)
+    copil.get_by_role("link", name=re.compile(r"^DSP-")).first.click()
+    expect(timeline_entries(copil).first).to_contain_text("Rattachement à une mutualisation")
