@@ -5,6 +5,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.checks import assert_page_is_sound
 from tests.browser.record_page import expect_flash, expect_latest_event, expect_state, fire
 
 COMMENT = "Merci de joindre le bilan 2025 et le budget détaillé."
@@ -41,6 +42,7 @@ def test_a_stale_action_shows_who_changed_it_and_retries_with_the_comment(world,
     expect(notice).to_contain_text(re.compile(BY_COTECH2))
     expect(notice).to_contain_text("État actuel : examiné par le COTECH.")
     expect(stale.locator("main")).to_contain_text("Valider l'examen")  # what changed since
+    assert_page_is_sound(stale, "conflit")
     retry = stale.locator("#action-request_changes")
     expect(retry.get_by_label("Commentaire")).to_have_value(COMMENT)
 

@@ -23,6 +23,7 @@ class Tour:
     user: str | None
     path: str
     action: tuple[str, str] | None = None  # (ARIA role, accessible name)
+    status: int = 200
 
     def url(self, showcase: Showcase) -> str:
         return self.path.format(
@@ -63,7 +64,12 @@ PAGES = [
     Tour("workflows", "owner", "/workflows"),
     Tour("journal", "admin", "/journal"),
     Tour("administration", "admin", "/administration"),
+    Tour("administration-utilisateurs", "admin", "/administration/utilisateurs"),
+    Tour("administration-structures", "admin", "/administration/structures"),
+    Tour("administration-vocabulaires", "admin", "/administration/vocabulaires"),
+    Tour("administration-import", "admin", "/administration/import"),
     Tour("compte", "owner", "/compte"),
+    Tour("page-introuvable", "owner", "/dispositifs/999999", status=404),
 ]
 
 
@@ -77,7 +83,8 @@ def test_page(tour: Tour, viewport: dict, world, visitors: Visitors) -> None:
     else:
         page = visitors.signed_in(tour.user, viewport)
     response = page.goto(tour.url(showcase))
-    assert response is not None and response.status == 200, f"{tour.path}: {response.status}"
+    assert response is not None, tour.path
+    assert response.status == tour.status, f"{tour.path}: {response.status}"
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_page_is_sound(page, tour.name)
     if tour.action:
