@@ -82,7 +82,11 @@ class Browser:
 
     def sign_in(self, email: str, password: str = PASSWORD):
         self.get("/connexion")
-        return self.post("/connexion", {"email": email, "password": password})
+        response = self.post("/connexion", {"email": email, "password": password})
+        if response.status_code == 302:
+            # Signing in starts a new session (no fixation): read the new session's CSRF token.
+            self.get("/compte")
+        return response
 
     def _remember_token(self, response) -> None:
         match = None if response.is_json else CSRF_META.search(response.get_data(as_text=True))
