@@ -104,9 +104,12 @@ class Visitors:
     contexts: list[BrowserContext] = field(default_factory=list)
     watch: Watch = field(default_factory=Watch)
 
-    def anonymous(self, viewport: dict | None = None) -> Page:
+    def anonymous(self, viewport: dict | None = None, *, javascript: bool = True) -> Page:
         context = self.browser.new_context(
-            base_url=self.base_url, locale="fr-FR", viewport=viewport or DESKTOP
+            base_url=self.base_url,
+            locale="fr-FR",
+            viewport=viewport or DESKTOP,
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(ACTION_MS)
         context.set_default_navigation_timeout(NAVIGATION_MS)
@@ -115,9 +118,9 @@ class Visitors:
         self.watch.attach(page)
         return page
 
-    def signed_in(self, key: str, viewport: dict | None = None) -> Page:
+    def signed_in(self, key: str, viewport: dict | None = None, *, javascript: bool = True) -> Page:
         """A page of a new context, signed in through the sign-in form as `<key>@example.mq`."""
-        page = self.anonymous(viewport)
+        page = self.anonymous(viewport, javascript=javascript)
         sign_in(page, f"{key}@example.mq")
         expect(page).not_to_have_url(_sign_in_url(self.base_url))
         return page
