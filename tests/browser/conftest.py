@@ -10,6 +10,7 @@ A missing Chromium fails the tests (CI must not pass without them): install it w
 """
 
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ ACTION_MS = 5_000
 NAVIGATION_MS = 10_000
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
+# A page whose stylesheet, script, image or font is missing is broken too.
+ASSET_TYPES = {"stylesheet", "script", "image", "font"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -77,7 +80,7 @@ def live_server(app: Flask) -> Iterator[str]:  # noqa: F811
 
 @dataclass
 class Watch:
-    """What went wrong in a page while a test used it: server errors, CSP refusals, JS errors."""
+    """Server errors, missing assets, CSP refusals and JavaScript errors met by a test's pages."""
 
     problems: list[str] = field(default_factory=list)
 
@@ -87,8 +90,11 @@ class Watch:
         page.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
 
     def _on_response(self, response) -> None:
-        if response.status >= 500:
-            self.problems.append(f"{response.status} from {response.request.method} {response.url}")
+        request = response.request
+        if response.status >= 500 or (
+            response.status >= 400 and request.resource_type in ASSET_TYPES
+        ):
+            self.problems.append(f"{response.status} from {request.method} {response.url}")
 
     def _on_console(self, message) -> None:
         if message.type == "error" and "Content Security Policy" in message.text:
@@ -137,9 +143,7 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Se connecter").click()
 
 
-def _sign_in_url(base_url: str):
-    import re
-
+def _sign_in_url(base_url: str) -> re.Pattern:
     return re.compile(re.escape(base_url) + r"/connexion(\?.*)?$")
 
 
