@@ -110,10 +110,13 @@ class Visitors:
     contexts: list[BrowserContext] = field(default_factory=list)
     watch: Watch = field(default_factory=Watch)
 
-    def anonymous(self, viewport: dict | None = None, *, javascript: bool = True) -> Page:
+    def anonymous(
+        self, viewport: dict | None = None, *, javascript: bool = True, locale: str = "fr-FR"
+    ) -> Page:
+        """A page of a new context (its own cookies), as a browser set to `locale` sends."""
         context = self.browser.new_context(
             base_url=self.base_url,
-            locale="fr-FR",
+            locale=locale,
             viewport=viewport or DESKTOP,
             java_script_enabled=javascript,
         )

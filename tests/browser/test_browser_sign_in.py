@@ -49,3 +49,14 @@ def test_the_sign_in_page_is_accessible_and_fits_a_phone(visitors) -> None:
         page.goto("/connexion")
         assert_page_is_sound(page, name)
         expect(page.get_by_role("button", name="Se connecter")).to_be_in_viewport()
+
+
+def test_the_language_follows_the_browser_then_the_visitor_s_choice(visitors) -> None:
+    page = visitors.anonymous(locale="en-GB")
+    page.goto("/connexion")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.get_by_label(re.compile("^(Langue|Language)$")).select_option("fr")
+    page.get_by_role("button", name=re.compile("^(Changer de langue|Change language)$")).click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", level=1, name="Connexion")).to_be_visible()
