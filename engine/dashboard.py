@@ -1,11 +1,12 @@
 """The dashboard's figures, each one GROUP BY query: states, overdue records, weekly flow,
 and the coverage of communes by themes."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, distinct, false, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, and_, case, false, func, or_, select
+from sqlalchemy.orm import Session
 
 from engine.clock import MARTINIQUE, local
 from engine.inventory import visible_to
@@ -97,33 +98,92 @@ def coverage(session: Session) -> dict[tuple[int, int], Cell]:
 
     A scheme covering an EPCI or the whole of Martinique counts once for each commune in it.
     """
-    commune, covered = aliased(Territory), aliased(Territory)
-    approved = Scheme.state == "approved"
-    rows = session.execute(
-        select(
-            commune.id,
-            scheme_theme.c.vocabulary_term_id,
-            func.count(distinct(case((approved, Scheme.id)))),
-            func.count(distinct(case((~approved, Scheme.id)))),
-        )
+    # Joining each scheme to every commune it covers multiplies 100,000 schemes into millions
+    # of rows: SQL counts per (territory, theme, approved) instead, a few hundred rows, and
+    # Python spreads each count to the territory's communes. A scheme listing a commune and
+    # its EPCI would then count twice there: those few schemes are corrected one by one.
+    communes = _communes_of(session)
+    counts: dict[tuple[int, int], list[int]] = {}
+    for territory, theme, approved, count in session.execute(_per_territory()).all():
+        for commune in communes.get(territory, ()):
+            counts.setdefault((commune, theme), [0, 0])[0 if approved else 1] += count
+    for (theme, approved), extra in _overlaps(session, communes).items():
+        for commune, times in extra.items():
+            counts[(commune, theme)][0 if approved else 1] -= times
+    return {key: Cell(a, p) for key, (a, p) in counts.items() if a or p}
+
+
+def _communes_of(session: Session) -> dict[int, set[int]]:
+    """Map each territory id to the ids of the communes it covers (itself for a commune)."""
+    rows = session.execute(select(Territory.id, Territory.kind, Territory.epci_id)).all()
+    every = {tid for tid, kind, _ in rows if kind == "commune"}
+    out: dict[int, set[int]] = {tid: set() for tid, _, _ in rows}
+    for tid, kind, epci in rows:
+        if kind == "commune":
+            out[tid].add(tid)
+            if epci in out:
+                out[epci].add(tid)
+        elif kind == "department":
+            out[tid] = every
+    return out
+
+
+def _counted():
+    return Scheme.state.in_(("approved", *IN_PROGRESS))
+
+
+def _per_territory() -> Select:
+    approved = (Scheme.state == "approved").label("approved")
+    territory, theme = scheme_territory.c.territory_id, scheme_theme.c.vocabulary_term_id
+    return (
+        select(territory, theme, approved, func.count())
+        .select_from(Scheme)
         .join(scheme_theme, scheme_theme.c.scheme_id == Scheme.id)
         .join(scheme_territory, scheme_territory.c.scheme_id == Scheme.id)
-        .join(covered, covered.id == scheme_territory.c.territory_id)
-        .join(
-            commune,
-            and_(
-                commune.kind == "commune",
-                or_(
-                    commune.id == covered.id,
-                    commune.epci_id == covered.id,
-                    covered.kind == "department",
-                ),
-            ),
-        )
-        .where(Scheme.state.in_(("approved", *IN_PROGRESS)))
-        .group_by(commune.id, scheme_theme.c.vocabulary_term_id)
+        .where(_counted())
+        .group_by(territory, theme, approved)
+    )
+
+
+def _overlaps(session: Session, communes: dict[int, set[int]]) -> dict[tuple, dict[int, int]]:
+    """For schemes with several territories: per (theme, approved), the communes counted
+    more than once by the per-territory counts, with how many times too many."""
+    several = (
+        select(scheme_territory.c.scheme_id)
+        .group_by(scheme_territory.c.scheme_id)
+        .having(func.count() > 1)
+    )
+    rows = session.execute(
+        select(Scheme.id, Scheme.state == "approved", scheme_territory.c.territory_id)
+        .join(scheme_territory, scheme_territory.c.scheme_id == Scheme.id)
+        .where(_counted(), Scheme.id.in_(several))
     ).all()
-    return {(c, t): Cell(a, p) for c, t, a, p in rows}
+    covered: dict[int, tuple[bool, list[int]]] = {}
+    for scheme_id, approved, territory in rows:
+        covered.setdefault(scheme_id, (approved, []))[1].append(territory)
+    themes_of = _themes_of(session, list(covered))
+    extra: dict[tuple, dict[int, int]] = {}
+    for scheme_id, (approved, territories) in covered.items():
+        seen = Counter(c for t in territories for c in communes.get(t, ()))
+        for theme in themes_of.get(scheme_id, ()):
+            cell = extra.setdefault((theme, approved), {})
+            for commune, times in seen.items():
+                if times > 1:
+                    cell[commune] = cell.get(commune, 0) + times - 1
+    return extra
+
+
+def _themes_of(session: Session, scheme_ids: list[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for start in range(0, len(scheme_ids), 500):
+        chunk = scheme_ids[start : start + 500]
+        for scheme_id, theme in session.execute(
+            select(scheme_theme.c.scheme_id, scheme_theme.c.vocabulary_term_id).where(
+                scheme_theme.c.scheme_id.in_(chunk)
+            )
+        ):
+            out.setdefault(scheme_id, []).append(theme)
+    return out
 
 
 def themes(session: Session) -> list[VocabularyTerm]:

@@ -89,3 +89,46 @@ def test_coverage_counts_each_commune_of_wider_territories_once(world, known):
     assert cell("97222", "mediation_tranquillite") == dashboard.Cell(0, 1)
     # 34 communes for the island-wide scheme; the draft counts nowhere.
     assert sum(c.in_progress for c in cells.values()) == 34 + 4
+
+
+def naive_coverage(session) -> dict:
+    """Each counted scheme, each commune it covers once, each of its themes: one by one."""
+    territories = session.scalars(select(Territory)).all()
+    communes = [t for t in territories if t.kind == "commune"]
+    cells: dict = {}
+    for scheme in session.scalars(select(Scheme)):
+        if scheme.state not in ("approved", *dashboard.IN_PROGRESS):
+            continue
+        covered = {
+            c.id
+            for t in scheme.territories
+            for c in communes
+            if c.id == t.id or c.epci_id == t.id or t.kind == "department"
+        }
+        for commune in covered:
+            for theme in scheme.themes:
+                a, p = cells.get((commune, theme.id), (0, 0))
+                approved = scheme.state == "approved"
+                cells[(commune, theme.id)] = (a + approved, p + (not approved))
+    return {k: dashboard.Cell(*v) for k, v in cells.items()}
+
+
+def test_coverage_matches_a_naive_count_with_overlapping_territories(world, known):
+    cacem, cap_nord = "EPCI-249720061", "EPCI-200041788"
+    world.scheme("approved", title="E", territories=["COM-97209", cacem])
+    world.scheme("recorded", title="F", territories=["DEP-972", cap_nord, "COM-97201"])
+    world.scheme("proposed", title="G", territories=["COM-97209", "COM-97213"])
+    world.scheme("approved", title="H", territories=[cacem, cap_nord], themes=["aide_victimes"])
+    world.scheme("draft", title="I", territories=["DEP-972", "COM-97209"])
+    world.scheme("rejected", title="J", territories=["COM-97209", cacem])
+    with UnitOfWork(world.db) as uow:
+        cells = dashboard.coverage(uow.session)
+        expected = naive_coverage(uow.session)
+        fdf = uow.session.scalar(select(Territory.id).where(Territory.code == "97209"))
+        theme = uow.session.scalar(
+            select(VocabularyTerm.id).where(VocabularyTerm.code == "mediation_tranquillite")
+        )
+    assert cells == expected
+    # Fort-de-France: A and E approved (E once though it lists the commune and its EPCI);
+    # C (Martinique), F (Martinique) and G in progress.
+    assert cells[(fdf, theme)] == dashboard.Cell(2, 3)
