@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from engine.errors import NotFound
 from engine.inputs_fr import FrenchInputError, parse_amount, parse_date
-from engine.models import POOLING_KINDS, Scheme
+from engine.models import Scheme
 from engine.records import POOLABLE_STATES
 from web.ui.common import uow
 from web.ui.records import read_facts
@@ -113,12 +113,10 @@ def read_form(form) -> tuple[PoolingForm, dict[str, Any]]:
     if typed["territories"]:  # none checked: the engine takes the members' territories
         data["territories"] = typed["territories"]
     for name in AMOUNTS:
-        data[name] = _parsed(result, name, parse_amount)
-    data["target_date"] = _parsed(result, "target_date", parse_date)
-    if data["target_date"] is not None:
-        data["target_date"] = data["target_date"].isoformat()
-    if any(data[name] is not None for name in AMOUNTS):
-        data.update({n: str(data[n]) for n in AMOUNTS if data[n] is not None})
+        amount = _parsed(result, name, parse_amount)
+        data[name] = str(amount) if amount is not None else None
+    target = _parsed(result, "target_date", parse_date)
+    data["target_date"] = target.isoformat() if target else None
     return result, {k: v for k, v in data.items() if v not in (None, "")}
 
 
@@ -140,7 +138,3 @@ def engine_errors(form: PoolingForm, errors: dict[str, list[str]]) -> None:
         name = key.split(".")[0]
         target = name if name in LABELS else "_form"
         form.errors.setdefault(target, []).extend(messages)
-
-
-def kinds() -> dict[str, str]:
-    return POOLING_KINDS

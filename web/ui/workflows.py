@@ -142,18 +142,16 @@ def _inputs(kind: str, t: TransitionDef) -> list[str]:
 def _new_requirements(workflow: Workflow, t: TransitionDef) -> list[str]:
     """The fields the target state needs that every source state did not already need."""
     already = set.intersection(*(set(workflow.states[s].requires) for s in t.sources))
-    dest = workflow.states[t.dest]
-    kept = StateDef(
-        dest.name,
-        dest.label,
-        dest.label_en,
-        requires=tuple(group for group in dest.requires if group not in already),
-    )
-    return _requirements(workflow.name, kept)
+    groups = [group for group in workflow.states[t.dest].requires if group not in already]
+    return _field_groups(workflow.name, groups)
 
 
 def _requirements(kind: str, state: StateDef) -> list[str]:
+    return _field_groups(kind, state.requires)
+
+
+def _field_groups(kind: str, groups) -> list[str]:
+    # "contact_email|contact_phone" means either field: "Courriel de contact ou Téléphone…".
     return [
-        _(" ou ").join(field_label(kind, part) for part in group.split("|"))
-        for group in state.requires
+        _(" ou ").join(field_label(kind, part) for part in group.split("|")) for group in groups
     ]
