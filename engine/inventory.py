@@ -17,7 +17,6 @@ from sqlalchemy import (
     table,
     true,
     tuple_,
-    union,
 )
 from sqlalchemy.orm import Session
 
@@ -162,7 +161,7 @@ def scheme_query(
     if filters.organisation_id is not None:
         stmt = stmt.where(Scheme.organisation_id == filters.organisation_id)
     if filters.q:
-        stmt = stmt.where(*_text_terms(filters.q, session.get_bind().dialect.name))
+        stmt = stmt.where(*_text_terms(session, filters.q))
     if filters.updated_since is not None:
         stmt = stmt.where(Scheme.updated_at >= filters.updated_since)
     if filters.ids:
@@ -213,7 +212,7 @@ _FTS = table("scheme_fts", column("rowid"))
 _TRIGRAM = 3
 
 
-def _text_terms(q: str, dialect: str = "sqlite") -> list:
+def _text_terms(session: Session, q: str) -> list:
     """Each word must appear in the scheme's text or its organisation's name (folded).
 
     A word matches anywhere, even inside a longer word ("ussit" finds "réussite"): the trigram
@@ -222,23 +221,39 @@ def _text_terms(q: str, dialect: str = "sqlite") -> list:
     terms = []
     for word in fold(q).split():
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        # An alias: the outer query's scheme table must not be correlated into the subquery.
-        run_by = Scheme.__table__.alias("run_by")
-        others = select(run_by.c.id).where(
-            run_by.c.organisation_id.in_(
+        # The few organisations whose name matches are read first: the condition is then plain
+        # row tests the planner can serve from the text index (a count) or check while walking
+        # the sort's index (a page) — an `id IN (… UNION …)` had to be built whole.
+        organisations = list(
+            session.scalars(
                 select(Organisation.id).where(Organisation.search_text.like(pattern, escape="\\"))
             )
         )
-        terms.append(Scheme.id.in_(union(_own_text(word, pattern, dialect), others)))
+        own = _own_text(session, word, pattern)
+        terms.append(or_(own, Scheme.organisation_id.in_(organisations)) if organisations else own)
     return terms
 
 
-def _own_text(word: str, pattern: str, dialect: str) -> Select:
-    if dialect == "sqlite" and len(word) >= _TRIGRAM:
-        phrase = '"' + word.replace('"', '""') + '"'
-        return select(_FTS.c.rowid).where(literal_column("scheme_fts").op("MATCH")(phrase))
-    text = Scheme.__table__.alias("texts")
-    return select(text.c.id).where(text.c.search_text.like(pattern, escape="\\"))
+def _own_text(session: Session, word: str, pattern: str):
+    if session.get_bind().dialect.name != "sqlite" or len(word) < _TRIGRAM:
+        return Scheme.search_text.like(pattern, escape="\\")
+    phrase = '"' + word.replace('"', '""') + '"'
+    matches = select(_FTS.c.rowid).where(literal_column("scheme_fts").op("MATCH")(phrase))
+    if _common(session, matches):
+        # SQLite would read every match by rowid, then sort them: for a common word, walking
+        # the sort's index and checking each row against the matches (`id + 0` keeps the
+        # planner off the rowid lookups) is four times faster at 100,000 schemes.
+        return (Scheme.id + 0).in_(matches)
+    return Scheme.id.in_(matches)
+
+
+# Beyond this many matches a word is common: cheaper to check row by row than to look up.
+_COMMON = 2_000
+
+
+def _common(session: Session, matches: Select) -> bool:
+    found = session.scalar(select(func.count()).select_from(matches.limit(_COMMON + 1).subquery()))
+    return (found or 0) > _COMMON
 
 
 @dataclass(frozen=True)
@@ -281,7 +296,8 @@ def keyset_page(
     after: int | None = None,
     before: int | None = None,
 ) -> Page:
-    """Return the page of `stmt` following scheme `after` (or preceding `before`) in `sort`.
+    """Return the page of `stmt` (from scheme_query) following scheme `after` (or preceding
+    `before`) in `sort`, its rows reading what list_rows reads.
 
     The cursor is a scheme id: its sort key is read, then the page is the next rows in index
     order — no OFFSET, so a deep page costs what the first one does.
@@ -289,7 +305,7 @@ def keyset_page(
     order = SORTS[sort]
     backwards = before is not None
     cursor = _cursor_key(session, order, before if backwards else after)
-    page_stmt = stmt.order_by(None)
+    page_stmt = list_rows(stmt).order_by(None)
     if cursor is not None:
         keys, bound = tuple_(*order.columns), tuple_(*cursor)
         page_stmt = page_stmt.where(keys > bound if order.descending == backwards else keys < bound)
@@ -316,6 +332,7 @@ def _cursor_key(session: Session, order: Sort, scheme_id: int | None) -> tuple |
 
 def count_capped(session: Session, stmt: Select, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """Count the rows of `stmt`, stopping past `cap`: (count, whether it was capped)."""
+    # Scheme ids only, without the list's join: PostgreSQL then counts from an index alone.
     limited = stmt.order_by(None).with_only_columns(Scheme.id).limit(cap + 1).subquery()
     count = session.scalar(select(func.count()).select_from(limited)) or 0
     return min(count, cap), count > cap

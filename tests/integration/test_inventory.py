@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from engine import inventory as inventory_module
 from engine.clock import utcnow
 from engine.errors import InvalidInput
 from engine.inventory import InventoryFilter, parse_filter, scheme_query
@@ -44,6 +45,16 @@ def test_text_search_ignores_case_and_accents_and_reads_the_organisation(invento
     assert titles(inventory, "cotech", q="ecoute") == ["Écoute des victimes"]
     assert len(titles(inventory, "cotech", q="fort-de-france")) == 4  # the organisation's name
     assert titles(inventory, "cotech", q="100%") == []
+
+
+def test_a_common_word_finds_the_same_schemes_checked_row_by_row(inventory, monkeypatch):
+    # Past engine.inventory._COMMON matches, SQLite walks the sort's index instead of looking
+    # each match up: the answer must not change.
+    searches = ("reussite EDUCATIVE", "ecoute", "fort-de-france", "au", "100%", "media")
+    before = {q: titles(inventory, "cotech", q=q) for q in searches}
+    monkeypatch.setattr(inventory_module, "_COMMON", 0)
+    assert {q: titles(inventory, "cotech", q=q) for q in searches} == before
+    assert "Médiation au Lamentin" in before["media"]
 
 
 def test_a_commune_filter_includes_schemes_covering_its_epci_or_all_martinique(inventory):

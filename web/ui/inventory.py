@@ -14,7 +14,6 @@ from engine.inventory import (
     InventoryFilter,
     filter_choices,
     keyset_page,
-    list_rows,
     parse_filter,
     scheme_query,
 )
@@ -49,7 +48,7 @@ def index():
         return _render(None, exc.errors, sort, InventoryFilter()), 400
     page = keyset_page(
         session,
-        list_rows(scheme_query(session, filters, who, workflows())),
+        scheme_query(session, filters, who, workflows()),
         sort,
         PAGE_SIZE,
         after=cursor(request.args, "after"),
