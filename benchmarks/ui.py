@@ -326,8 +326,11 @@ LIST_TEMPLATE = Template(
     "{% endfor %}</table><p>{{ total }}</p>"
 )
 SCHEME_TEMPLATE = Template(
-    "<h1>{{ s[1] }} {{ s[2] }}</h1><p>{{ s[3] }}</p><p>{{ s[4] }}</p><ol>{% for e in events %}"
-    "<li>{{ e[0] }} {{ e[1] }} {{ e[2] }} {{ e[3] }} {{ e[4] }}</li>{% endfor %}</ol>"
+    "<h1>{{ s[1] }} {{ s[2] }}</h1><dl>{% for v in s[3:] %}<dt>{{ loop.index }}</dt>"
+    "<dd>{{ v }}</dd>{% endfor %}</dl><ul>{% for r in links %}<li>{{ r[0] }} {{ r[1] }}</li>"
+    "{% endfor %}</ul><ol>{% for e in events %}<li>{{ e[0] }} {{ e[1] }} {{ e[2] }} {{ e[3] }} "
+    "{{ e[4] }} {{ e[5] }} {{ e[6] }}{% for k, v in (e[7] or {}).items() %} {{ k }}: {{ v }}"
+    "{% endfor %}</li>{% endfor %}</ol>"
 )
 DASHBOARD_TEMPLATE = Template(
     "{% for t in tables %}<table>{% for r in t %}<tr>{% for c in r %}<td>{{ c }}</td>"
@@ -344,13 +347,32 @@ COUNT_SQL = (
     "SELECT count(*) FROM (SELECT s.id FROM scheme s WHERE s.state = 'recorded' AND {match} "
     "LIMIT 10001) AS page"
 )
+# The scheme page shows every field, its linked terms, territories, funders and partners, and
+# its whole timeline with each edit's changed fields: the floor reads all of it.
 SCHEME_SQL = (
-    "SELECT s.id, s.reference, s.title, s.summary, s.description, o.name FROM scheme s "
+    "SELECT s.id, s.reference, s.title, s.summary, s.description, s.state, s.age_min, "
+    "s.age_max, s.annual_budget, s.capacity, s.beneficiaries_last_year, s.start_date, "
+    "s.end_date, s.eligibility, s.legal_basis, s.contact_name, s.contact_email, "
+    "s.contact_phone, s.url, s.copil_target_date, s.decision_reference, s.version, "
+    "s.updated_at, o.name FROM scheme s "
     "JOIN organisation o ON o.id = s.organisation_id WHERE s.id = %(id)s"
 )
+LINKS_SQL = " UNION ALL ".join(
+    [
+        f"SELECT v.vocabulary, v.label_fr FROM {link} x JOIN vocabulary_term v "
+        f"ON v.id = x.vocabulary_term_id WHERE x.scheme_id = %(id)s"
+        for link in ("scheme_theme", "scheme_public", "scheme_aid_type")
+    ]
+    + [
+        "SELECT t.kind, t.name FROM scheme_territory x JOIN territory t ON t.id = x.territory_id "
+        "WHERE x.scheme_id = %(id)s",
+        "SELECT name, amount FROM scheme_funder WHERE scheme_id = %(id)s",
+        "SELECT name, role FROM scheme_partner WHERE scheme_id = %(id)s",
+    ]
+)
 EVENTS_SQL = (
-    "SELECT position, action, from_state, to_state, occurred_at FROM audit_event "
-    "WHERE record_type = 'scheme' AND record_id = %(id)s ORDER BY position"
+    "SELECT position, action, from_state, to_state, occurred_at, actor_label, comment, changes "
+    "FROM audit_event WHERE record_type = 'scheme' AND record_id = %(id)s ORDER BY position"
 )
 DASHBOARD_SQL = [
     "SELECT state, count(*) FROM scheme GROUP BY state",
@@ -361,14 +383,12 @@ DASHBOARD_SQL = [
     "SELECT action, {weeks} AS week, count(*) FROM audit_event "
     "WHERE action IN ('submit', 'review', 'approve') AND occurred_at >= %(w0)s "
     "AND record_type = 'scheme' GROUP BY action, week",
-    "SELECT c.id, st.vocabulary_term_id, "
-    "count(DISTINCT CASE WHEN s.state = 'approved' THEN s.id END), "
-    "count(DISTINCT CASE WHEN s.state <> 'approved' THEN s.id END) FROM scheme s "
-    "JOIN scheme_theme st ON st.scheme_id = s.id "
-    "JOIN scheme_territory sx ON sx.scheme_id = s.id JOIN territory t ON t.id = sx.territory_id "
-    "JOIN territory c ON c.kind = 'commune' AND (c.id = t.id OR c.epci_id = t.id "
-    "OR t.kind = 'department') WHERE s.state IN ('approved', 'recorded', "
-    "'changes_requested', 'reviewed', 'proposed') GROUP BY c.id, st.vocabulary_term_id",
+    # The coverage as engine.dashboard counts it, per (territory, theme, approved); the floor
+    # stops at these rows, spreading them to the communes is left to the page.
+    "SELECT sx.territory_id, st.vocabulary_term_id, s.state = 'approved', count(*) "
+    "FROM scheme s JOIN scheme_theme st ON st.scheme_id = s.id "
+    "JOIN scheme_territory sx ON sx.scheme_id = s.id WHERE s.state IN ('approved', "
+    "'recorded', 'changes_requested', 'reviewed', 'proposed') GROUP BY 1, 2, 3",
 ]
 
 
@@ -400,9 +420,13 @@ class Floor:
 
     def scheme_page(self, scheme_id: int) -> str:
         scheme = self.rows(SCHEME_SQL, {"id": scheme_id})[0]
-        events = self.rows(EVENTS_SQL, {"id": scheme_id})
+        links = self.rows(LINKS_SQL, {"id": scheme_id})
+        events = [
+            (*e[:7], json.loads(e[7]) if isinstance(e[7], str) else e[7])
+            for e in self.rows(EVENTS_SQL, {"id": scheme_id})
+        ]
         self.raw.rollback()
-        return SCHEME_TEMPLATE.render(s=scheme, events=events)
+        return SCHEME_TEMPLATE.render(s=scheme, links=links, events=events)
 
     def dashboard(self) -> str:
         params = {f"d{n}": NOW - timedelta(days=n) for n in (15, 30, 60)}
@@ -433,6 +457,8 @@ def run_backend(url: str, args, tmp: Path, reuse: bool = False) -> dict:
     start = time.perf_counter()
     if reuse:
         print("  reusing the loaded database", flush=True)
+        upgrade(db)  # a kept database follows later revisions
+        _analyze(db)
     else:
         counts = load(db, args.schemes, args.events)
         _analyze(db)
