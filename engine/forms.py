@@ -14,7 +14,7 @@ from engine.models.scheme import PARTNER_ROLES
 from engine.policy import Actor
 from engine.records import RECORD_TYPES, RecordFacts
 from engine.schemas import NewSchemeFields, SchemeFields
-from engine.services.records import _ensure_editable
+from engine.services.records import ensure_editable
 from engine.workflow import Workflow
 
 
@@ -101,7 +101,7 @@ def edit_refusal(workflow: Workflow, facts: RecordFacts, actor: Actor) -> NotPer
     """Return why the actor may not edit the record's fields now, or None when they may."""
     try:
         # The rule lives with edit_record; asking it keeps the page and the service agreeing.
-        _ensure_editable(workflow, RECORD_TYPES[facts.kind], facts, actor)
+        ensure_editable(workflow, RECORD_TYPES[facts.kind], facts, actor)
     except NotPermitted as refusal:
         return refusal
     return None

@@ -45,7 +45,7 @@ def find_events(
 ) -> tuple[int, list[AuditEvent]]:
     """Return how many events match and one page of them, in chain order."""
     ensure_may_read_log(actor)
-    conditions = _conditions(wanted)
+    conditions = event_conditions(wanted)
     total = uow.session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions))
     stmt = (
         select(AuditEvent)
@@ -63,7 +63,8 @@ def verify_log(uow: UnitOfWork, actor: Actor) -> audit.Verification:
     return audit.verify(uow.connection)
 
 
-def _conditions(wanted: EventFilter) -> list:
+def event_conditions(wanted: EventFilter) -> list:
+    """Return the SQL conditions selecting the events `wanted` describes."""
     columns = {
         "record_type": AuditEvent.record_type,
         "record_id": AuditEvent.record_id,

@@ -131,7 +131,7 @@ def edit_record(
 ) -> Any:
     """Change fields of a record in a state the actor may edit; audit each before/after."""
     _, rtype, facts, workflow = open_record(uow, record, actor, expected_version)
-    _ensure_editable(workflow, rtype, facts, actor)
+    ensure_editable(workflow, rtype, facts, actor)
     clean = _load(EDIT_SCHEMAS[rtype.name], data)
     obj = uow.session.get(rtype.model, facts.id, populate_existing=True)
     changes = apply_values(uow.session, obj, clean)
@@ -151,7 +151,8 @@ def edit_record(
     return obj
 
 
-def _ensure_editable(workflow: Workflow, rtype: RecordType, facts, actor: Actor) -> None:
+def ensure_editable(workflow: Workflow, rtype: RecordType, facts, actor: Actor) -> None:
+    """Refuse an edit the record's state or the actor's roles do not allow (with reasons)."""
     state = workflow.states[facts.state]
     if state.final:
         raise NotPermitted(
