@@ -34,6 +34,7 @@ from pathlib import Path
 from jinja2 import Template
 from sqlalchemy import select
 
+from engine import dashboard
 from engine.bulk import bulk_insert
 from engine.config import Settings
 from engine.database import Database
@@ -366,7 +367,7 @@ LINKS_SQL = " UNION ALL ".join(
     + [
         "SELECT t.kind, t.name FROM scheme_territory x JOIN territory t ON t.id = x.territory_id "
         "WHERE x.scheme_id = %(id)s",
-        "SELECT name, amount FROM scheme_funder WHERE scheme_id = %(id)s",
+        "SELECT name, CAST(amount AS TEXT) FROM scheme_funder WHERE scheme_id = %(id)s",
         "SELECT name, role FROM scheme_partner WHERE scheme_id = %(id)s",
     ]
 )
@@ -447,7 +448,13 @@ def _sqlite_value(value):
 
 # ---- the run -------------------------------------------------------------------------------
 
-TARGETS_MS = {"list_search": 100, "list_deep": 100, "scheme": 100, "dashboard": 300}
+TARGETS_MS = {
+    "list_search": 100,
+    "list_deep": 100,
+    "scheme": 100,
+    "dashboard": 300,
+    "dashboard_cold": 300,
+}
 
 
 def run_backend(url: str, args, tmp: Path, reuse: bool = False) -> dict:
@@ -469,8 +476,14 @@ def run_backend(url: str, args, tmp: Path, reuse: bool = False) -> dict:
     pages = _pages(floor, args.schemes)
     figures = {"load_s": round(load_s, 1)}
     for name, (path, floor_fn) in pages.items():
+        # The dashboard keeps its coverage matrix while the audit log stands still: "cold"
+        # drops it before each request, as the first view after any change finds it.
+        before = dashboard.forget_coverage if name.endswith("_cold") else (lambda: None)
         rounds = [
-            (timed(lambda p=path: client.get(p), args.requests), timed(floor_fn, args.requests))
+            (
+                timed(lambda p=path, b=before: b() or client.get(p), args.requests),
+                timed(floor_fn, args.requests),
+            )
             for _ in range(args.repeat)
         ]
         page_ms = statistics.median(r[0] for r in rounds)
@@ -520,6 +533,7 @@ def _pages(floor: Floor, schemes: int) -> dict:
         ),
         "scheme": (f"/dispositifs/{shown}", lambda: floor.scheme_page(shown)),
         "dashboard": ("/tableau-de-bord", floor.dashboard),
+        "dashboard_cold": ("/tableau-de-bord", floor.dashboard),
     }
 
 

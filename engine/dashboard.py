@@ -4,6 +4,7 @@ and the coverage of communes by themes."""
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
@@ -93,11 +94,36 @@ def weekly_flow(session: Session, now: datetime, weeks: int = WEEKS) -> list[Wee
     return table
 
 
+# The matrix reads every counted scheme (about half a second at 100,000 schemes), so each
+# process keeps the last one with the audit chain's head it was computed at. Every change to
+# a scheme's state, themes or territories appends an audit event: while the head has not
+# moved, the matrix has not changed either.
+_COVERAGE: dict[str, Any] = {}
+
+
 def coverage(session: Session) -> dict[tuple[int, int], Cell]:
     """Count approved and in-progress schemes per (commune id, theme id).
 
     A scheme covering an EPCI or the whole of Martinique counts once for each commune in it.
     """
+    head = session.execute(
+        select(AuditEvent.position, AuditEvent.hash).order_by(AuditEvent.position.desc()).limit(1)
+    ).first()
+    key = (str(session.get_bind().engine.url), tuple(head) if head else None)
+    if _COVERAGE.get("key") != key:
+        cells = count_coverage(session)
+        _COVERAGE.clear()
+        _COVERAGE.update(key=key, cells=cells)
+    return dict(_COVERAGE["cells"])
+
+
+def forget_coverage() -> None:
+    """Drop the kept coverage matrix, so the next call counts again."""
+    _COVERAGE.clear()
+
+
+def count_coverage(session: Session) -> dict[tuple[int, int], Cell]:
+    """Count the coverage matrix from the database (what `coverage` keeps)."""
     # Joining each scheme to every commune it covers multiplies 100,000 schemes into millions
     # of rows: SQL counts per (territory, theme, approved) instead, a few hundred rows, and
     # Python spreads each count to the territory's communes. A scheme listing a commune and

@@ -121,9 +121,11 @@ def test_coverage_matches_a_naive_count_with_overlapping_territories(world, know
     world.scheme("approved", title="H", territories=[cacem, cap_nord], themes=["aide_victimes"])
     world.scheme("draft", title="I", territories=["DEP-972", "COM-97209"])
     world.scheme("rejected", title="J", territories=["COM-97209", cacem])
+    dashboard.forget_coverage()
     with UnitOfWork(world.db) as uow:
         cells = dashboard.coverage(uow.session)
         expected = naive_coverage(uow.session)
+        assert dashboard.count_coverage(uow.session) == expected
         fdf = uow.session.scalar(select(Territory.id).where(Territory.code == "97209"))
         theme = uow.session.scalar(
             select(VocabularyTerm.id).where(VocabularyTerm.code == "mediation_tranquillite")
@@ -132,3 +134,18 @@ def test_coverage_matches_a_naive_count_with_overlapping_territories(world, know
     # Fort-de-France: A and E approved (E once though it lists the commune and its EPCI);
     # C (Martinique), F (Martinique) and G in progress.
     assert cells[(fdf, theme)] == dashboard.Cell(2, 3)
+
+
+def test_the_kept_coverage_is_counted_again_once_the_audit_log_moves(world, known, monkeypatch):
+    dashboard.forget_coverage()
+    counted = []
+    count = dashboard.count_coverage
+    monkeypatch.setattr(dashboard, "count_coverage", lambda s: counted.append(1) or count(s))
+    with UnitOfWork(world.db) as uow:
+        first = dashboard.coverage(uow.session)
+        assert dashboard.coverage(uow.session) == first and len(counted) == 1
+    world.scheme("approved", title="K", territories=["COM-97222"])
+    with UnitOfWork(world.db) as uow:
+        after = dashboard.coverage(uow.session)
+        assert after == dashboard.count_coverage(uow.session) != first
+    assert len(counted) == 2 + 1  # the change, then the direct count just above
