@@ -8,29 +8,40 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, InvalidInput, MaillageError, NotFound, NotPermitted
 
+
+def N_(message: str) -> str:
+    """Mark a message for extraction only: it is translated when the page is rendered."""
+    return message
+
+
+# Kept as plain French (not lazy) so the fallback page still reads if translating fails.
 TITLES = {
-    400: "Requête invalide",
-    403: "Action non permise",
-    404: "Page introuvable",
-    405: "Méthode non permise",
-    409: "Conflit de modification",
-    413: "Envoi trop volumineux",
-    422: "Données invalides",
-    429: "Trop de tentatives",
-    500: "Erreur interne",
+    400: N_("Requête invalide"),
+    403: N_("Action non permise"),
+    404: N_("Page introuvable"),
+    405: N_("Méthode non permise"),
+    409: N_("Conflit de modification"),
+    413: N_("Envoi trop volumineux"),
+    422: N_("Données invalides"),
+    429: N_("Trop de tentatives"),
+    500: N_("Erreur interne"),
 }
 EXPLANATIONS = {
-    400: "La demande n'a pas pu être comprise. Si vous avez envoyé un formulaire, rechargez la "
-    "page et réessayez : sa durée de validité a peut-être expiré.",
-    403: "Vous n'avez pas les droits nécessaires pour cette action.",
-    404: "Cette page n'existe pas, ou l'élément demandé ne vous est pas accessible.",
-    405: "Cette adresse ne s'utilise pas de cette manière.",
-    409: "L'élément a été modifié par quelqu'un d'autre entre-temps. Rechargez la page.",
-    413: "Le fichier ou le formulaire envoyé dépasse la taille permise.",
-    422: "Certaines données sont invalides.",
-    429: "Trop de tentatives : patientez un instant avant de réessayer.",
-    500: "Une erreur inattendue s'est produite ; elle a été enregistrée. Vos données n'ont pas "
-    "été modifiées : réessayez dans un instant.",
+    400: N_(
+        "La demande n'a pas pu être comprise. Si vous avez envoyé un formulaire, rechargez la "
+        "page et réessayez : sa durée de validité a peut-être expiré."
+    ),
+    403: N_("Vous n'avez pas les droits nécessaires pour cette action."),
+    404: N_("Cette page n'existe pas, ou l'élément demandé ne vous est pas accessible."),
+    405: N_("Cette adresse ne s'utilise pas de cette manière."),
+    409: N_("L'élément a été modifié par quelqu'un d'autre entre-temps. Rechargez la page."),
+    413: N_("Le fichier ou le formulaire envoyé dépasse la taille permise."),
+    422: N_("Certaines données sont invalides."),
+    429: N_("Trop de tentatives : patientez un instant avant de réessayer."),
+    500: N_(
+        "Une erreur inattendue s'est produite ; elle a été enregistrée. Vos données n'ont pas "
+        "été modifiées : réessayez dans un instant."
+    ),
 }
 ENGINE_STATUS = {NotFound: 404, NotPermitted: 403, Conflict: 409, InvalidInput: 422}
 

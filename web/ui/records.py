@@ -23,6 +23,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from engine.documents.display import INPUT_LABELS, Display, field_label
 from engine.documents.timeline import Event, timeline
@@ -35,16 +36,19 @@ from engine.services.transitions import TransitionOption, apply_transition, avai
 from engine.uow import UnitOfWork
 from engine.workflow import Workflow
 from web.ui.common import actor, database, uow, workflows
+from web.ui.workflows import english, state_label
 
 ID_ARGUMENTS = {"scheme": "scheme_id", "pooling": "pooling_id"}
-NOUNS = {"scheme": "le dispositif", "pooling": "la mutualisation"}
+NOUNS = {"scheme": _l("le dispositif"), "pooling": _l("la mutualisation")}
 # Form fields a transition form posts besides the transition's own inputs.
 CONTROL_FIELDS = {"csrf_token", "version", "seen"}
+# Engine labels (INPUT_LABELS) are French texts, translated when the catalogue has them.
+COMMENT_LABEL = _l("Commentaire")
 INPUT_HELP = {
-    "comment": "Expliquez votre décision : ce commentaire entre au journal.",
-    "decision_reference": "Par exemple : COPIL du 09/12/2025, décision n°3.",
-    "target_date": "Format jj/mm/aaaa.",
-    "decision_date": "Format jj/mm/aaaa.",
+    "comment": _l("Expliquez votre décision : ce commentaire entre au journal."),
+    "decision_reference": _l("Par exemple : COPIL du 09/12/2025, décision n°3."),
+    "target_date": _l("Format jj/mm/aaaa."),
+    "decision_date": _l("Format jj/mm/aaaa."),
 }
 
 
@@ -131,8 +135,8 @@ def _choice(kind: str, facts: RecordFacts, option: TransitionOption, posted: dic
             spec.name,
             spec.type,
             spec.required,
-            _(INPUT_LABELS.get(spec.name, "Commentaire")),
-            _(INPUT_HELP[spec.name]) if spec.name in INPUT_HELP else "",
+            _(INPUT_LABELS[spec.name]) if spec.name in INPUT_LABELS else str(COMMENT_LABEL),
+            str(INPUT_HELP.get(spec.name, "")),
             typed.get(spec.name, ""),
             errors.pop(spec.name, []),
         )
@@ -140,8 +144,8 @@ def _choice(kind: str, facts: RecordFacts, option: TransitionOption, posted: dic
     ]
     return TransitionChoice(
         option.name,
-        option.label,
-        option.to_label,
+        option.label_en if english() else option.label,
+        _destination_label(facts, option),
         option.allowed,
         record_url(kind, facts.id, "transition", name=option.name),
         [r.message for r in option.reasons],
@@ -149,6 +153,13 @@ def _choice(kind: str, facts: RecordFacts, option: TransitionOption, posted: dic
         inputs,
         [m for messages in errors.values() for m in messages],
     )
+
+
+def _destination_label(facts: RecordFacts, option: TransitionOption) -> str:
+    if not english():
+        return option.to_label
+    workflow = workflows().get(facts.workflow_name, facts.workflow_version)
+    return state_label(workflow.states[option.to])
 
 
 def record_parts(kind: str, facts: RecordFacts, workflow: Workflow, **posted) -> dict[str, Any]:
@@ -162,7 +173,7 @@ def record_parts(kind: str, facts: RecordFacts, workflow: Workflow, **posted) ->
         "comment_url": record_url(kind, facts.id, "comment"),
         "comment_text": posted.get("comment_text", ""),
         "comment_errors": posted.get("comment_errors", []),
-        "state_label": workflow.states[facts.state].label,
+        "state_label": state_label(workflow.states[facts.state]),
         "workflow": workflow,
         "current_state": facts.state,
     }
@@ -196,13 +207,14 @@ def fire_from_form(kind: str, record_id: int, name: str, render_page):
             raise
         posted = {"name": name, "inputs": typed, "errors": exc.errors}
         return render_page(transition=posted), 422
-    label = workflow.definition(name, result.from_state).label
-    state = workflow.states[result.to_state].label
+    tdef = workflow.definition(name, result.from_state)
+    label = tdef.label_en if english() else tdef.label
+    state = state_label(workflow.states[result.to_state])
     flash(
         _(
             "« %(action)s » effectué : %(record)s est maintenant %(state)s.",
             action=label[:1].upper() + label[1:],
-            record=_(NOUNS[kind]),
+            record=str(NOUNS[kind]),
             state=state,
         ),
         "success",
@@ -251,7 +263,7 @@ def conflict_details(kind: str, record_id: int, exc: Conflict) -> dict[str, Any]
         "changed_by": exc.changed_by,
         "changed_at": exc.changed_at,
         "since": [e for e in events if e.position > seen],
-        "state_label": workflow.states[facts.state].label,
+        "state_label": state_label(workflow.states[facts.state]),
     }
 
 

@@ -8,6 +8,7 @@ French reading errors (dates, amounts, counts) of the fields it could not read.
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
@@ -257,5 +258,5 @@ def _rows(rows: list[dict[str, str]], kind: str, errors: dict) -> tuple[list[dic
 def _organisation(typed: str, errors: dict) -> int | None:
     if typed.isdigit() and len(typed) <= 9:
         return int(typed)
-    errors["organisation_id"] = ["Choisissez la structure qui porte le dispositif."]
+    errors["organisation_id"] = [_("Choisissez la structure qui porte le dispositif.")]
     return None

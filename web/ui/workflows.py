@@ -56,7 +56,9 @@ class StateRow:
     requires: list[str]
 
 
+@blueprint.app_template_global()
 def english() -> bool:
+    """Tell whether the page is in English (a template global too)."""
     return str(get_locale() or "fr").startswith("en")
 
 
