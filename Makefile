@@ -1,4 +1,5 @@
-# Maillage: `make run` (demo data + development server), `make test`, `make lint`.
+# Maillage: `make run` (demo data + development server), `make test`, `make lint`,
+# `make translations` (extract the interface's texts, update and compile the English catalogue).
 # Needs only python3 (3.11 or newer) and make; everything else goes into .venv.
 
 PYTHON ?= python3
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint install
+.PHONY: run test lint install translations
 
 run: $(STAMP)
 	$(BIN)/maillage demo
@@ -23,6 +24,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 install: $(STAMP)
+
+# Message ids are the French texts; the keywords below must match tests/unit/test_translations.py.
+POT := build/messages.pot
+translations: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --sort-by-file \
+		--project Maillage -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d web/translations --ignore-obsolete
+	$(BIN)/pybabel compile -d web/translations --statistics
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
