@@ -30,6 +30,10 @@ def index():
         cells=dashboard.coverage(session),
         empty=dashboard.Cell(),
         list_url=list_url,
+        scheme_list=url_for("inventory.index"),
+        cell_query=cell_query,
+        approved_states=urlencode({"states": "approved"}),
+        in_progress_states=urlencode({"states": dashboard.IN_PROGRESS}, doseq=True),
     )
 
 
@@ -38,3 +42,10 @@ def list_url(kind: str, **filters) -> str:
     if kind == "pooling":
         return url_for("pooling.index") + "?" + urlencode(filters, doseq=True)
     return url_for("inventory.index") + "?" + urlencode(filters, doseq=True)
+
+
+def cell_query(commune, theme) -> str:
+    """Return the query string narrowing the list to a matrix cell's commune and theme."""
+    # The list's address and the states are prepared once: url_for and urlencode for each of
+    # ~900 links took a third of the page.
+    return urlencode({"territory": commune.cog, "themes": theme.code})
