@@ -64,8 +64,12 @@ def worklist(
             continue
         condition = or_(*(_awaits(model, state, tdef, actor) for state, tdef in tasks.items()))
         total += session.scalar(select(func.count()).select_from(model).where(condition)) or 0
-        rows = session.execute(_rows(model, condition).limit(limit)).all()
-        items += [_item(kind, row, tasks[row.state], registry, actor, now) for row in rows]
+        # One query per state, each reading (state, state_changed_at) in index order and
+        # stopping at `limit`: the OR of states had to sort every waiting record (130 ms at
+        # 100,000 schemes). The oldest `limit` of all are among these, sorted below.
+        for state, tdef in tasks.items():
+            rows = session.execute(_rows(model, _awaits(model, state, tdef, actor)).limit(limit))
+            items += [_item(kind, row, tdef, registry, actor, now) for row in rows]
     items.sort(key=lambda item: (item.entered_at, item.kind, item.id))
     return Worklist(items[:limit], total)
 

@@ -91,3 +91,21 @@ def test_a_page_is_bounded_but_the_total_is_not(world):
     with UnitOfWork(world.db) as uow:
         found = worklist(uow.session, world.actors["cotech"], NOW, limit=2)
     assert len(found.items) == 2 and found.total == 4
+
+
+def test_a_bounded_page_holds_the_oldest_records_across_states(world):
+    # Each state is read apart, oldest first: the page must still be the oldest of all.
+    ages = {"R1": ("recorded", 3), "R2": ("recorded", 9), "V1": ("reviewed", 5)}
+    ages |= {"V2": ("reviewed", 20), "R3": ("recorded", 1)}
+    for title, (state, days_ago) in ages.items():
+        scheme = world.scheme(state, title=title)
+        with UnitOfWork(world.db) as uow:
+            uow.session.execute(
+                update(Scheme)
+                .where(Scheme.id == scheme.id)
+                .values(state_changed_at=NOW - timedelta(days=days_ago))
+            )
+            uow.commit()
+    with UnitOfWork(world.db) as uow:
+        found = worklist(uow.session, world.actors["cotech"], NOW, limit=3)
+    assert [i.title for i in found.items] == ["V2", "R2", "V1"] and found.total == 5
