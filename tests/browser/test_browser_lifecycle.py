@@ -48,6 +48,10 @@ def test_a_scheme_from_draft_to_approval(as_user) -> None:
     expect_latest_event(owner, "Demander des compléments", "Cotech", "Précisez le budget annuel.")
     add_budget_and_resubmit(owner)
 
+    # The rule bars only who submitted (the owner): the member who asked for changes may review.
+    cotech.goto(scheme_url)
+    expect_offered(cotech, "Demander des compléments", "Valider l'examen", "Ne pas retenir")
+
     cotech2 = as_user("cotech2")
     review_and_propose(cotech2, scheme_url)
 
