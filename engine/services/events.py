@@ -3,16 +3,18 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, not_, or_, select
 
 from engine import audit
 from engine.errors import NotPermitted, Reason
-from engine.models import AuditEvent
+from engine.inventory import visible_to
+from engine.models import AuditEvent, Scheme
 from engine.policy import Actor, inactive_reason
 from engine.services.users import require_admin
 from engine.uow import UnitOfWork
 
-# The whole log names every record, drafts included: it is for the committees and administrators.
+# The log is for the committees and administrators; a draft's events stay with those who may see
+# the draft (its organisation's owners and administrators) until it is submitted.
 LOG_READERS = frozenset({"cotech", "copil", "admin"})
 
 
@@ -45,7 +47,7 @@ def find_events(
 ) -> tuple[int, list[AuditEvent]]:
     """Return how many events match and one page of them, in chain order."""
     ensure_may_read_log(actor)
-    conditions = event_conditions(wanted)
+    conditions = readable_event_conditions(actor, wanted)
     total = uow.session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions))
     stmt = (
         select(AuditEvent)
@@ -61,6 +63,17 @@ def verify_log(uow: UnitOfWork, actor: Actor) -> audit.Verification:
     """Walk the audit chain for an administrator, as `maillage audit verify` does."""
     require_admin(actor)
     return audit.verify(uow.connection)
+
+
+def readable_event_conditions(actor: Actor, wanted: EventFilter) -> list:
+    """Return the conditions of the events `wanted` that `actor` may read (no hidden draft's)."""
+    conditions = event_conditions(wanted)
+    if "admin" not in actor.roles and actor.id is not None:
+        hidden = select(Scheme.id).where(not_(visible_to(actor)))
+        conditions.append(
+            or_(AuditEvent.record_type != "scheme", AuditEvent.record_id.not_in(hidden))
+        )
+    return conditions
 
 
 def event_conditions(wanted: EventFilter) -> list:

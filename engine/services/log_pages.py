@@ -14,7 +14,7 @@ from engine import audit
 from engine.clock import MARTINIQUE
 from engine.models import AuditEvent, Pooling, Scheme, User
 from engine.policy import Actor
-from engine.services.events import EventFilter, ensure_may_read_log, event_conditions
+from engine.services.events import EventFilter, ensure_may_read_log, readable_event_conditions
 from engine.uow import UnitOfWork
 
 REFERENCED = {"scheme": Scheme, "pooling": Pooling}
@@ -38,7 +38,7 @@ def page_events(
 ) -> EventPage:
     """Return up to `limit` matching events, newest first, before or after a chain position."""
     ensure_may_read_log(actor)
-    conditions = event_conditions(wanted)
+    conditions = readable_event_conditions(actor, wanted)
     stmt = select(AuditEvent).where(*conditions).limit(limit + 1)
     if after is not None:
         stmt = stmt.where(AuditEvent.position > after).order_by(AuditEvent.position.asc())
