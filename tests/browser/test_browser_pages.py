@@ -81,6 +81,7 @@ PAGES = [
     Tour("administration-import", "admin", "/administration/import", ("button", "Voir l'aperçu")),
     Tour("compte", "owner", "/compte"),
     Tour("page-introuvable", "owner", "/dispositifs/999999", status=404),
+    Tour("action-non-permise", "owner", "/journal", status=403),
 ]
 
 
