@@ -4,7 +4,6 @@ and the coverage of communes by themes."""
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
@@ -98,7 +97,7 @@ def weekly_flow(session: Session, now: datetime, weeks: int = WEEKS) -> list[Wee
 # process keeps the last one with the audit chain's head it was computed at. Every change to
 # a scheme's state, themes or territories appends an audit event: while the head has not
 # moved, the matrix has not changed either.
-_COVERAGE: dict[str, Any] = {}
+_COVERAGE: dict[str, tuple] = {}
 
 
 def coverage(session: Session) -> dict[tuple[int, int], Cell]:
@@ -110,11 +109,12 @@ def coverage(session: Session) -> dict[tuple[int, int], Cell]:
         select(AuditEvent.position, AuditEvent.hash).order_by(AuditEvent.position.desc()).limit(1)
     ).first()
     key = (str(session.get_bind().engine.url), tuple(head) if head else None)
-    if _COVERAGE.get("key") != key:
-        cells = count_coverage(session)
-        _COVERAGE.clear()
-        _COVERAGE.update(key=key, cells=cells)
-    return dict(_COVERAGE["cells"])
+    # One tuple stored and read whole: threads of a process may share it without a lock.
+    kept = _COVERAGE.get("last")
+    if kept is None or kept[0] != key:
+        kept = (key, count_coverage(session))
+        _COVERAGE["last"] = kept
+    return dict(kept[1])
 
 
 def forget_coverage() -> None:
