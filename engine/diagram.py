@@ -9,6 +9,7 @@ bend around boxes in their way, and each label takes the first free spot along i
 from collections import deque
 from dataclasses import dataclass
 from html import escape
+from weakref import WeakKeyDictionary
 
 from engine.workflow import Workflow
 
@@ -22,6 +23,7 @@ CURRENT_FILL, CURRENT_EDGE = "#00506e", "#f2a900"
 BENDS = (0, 36, -36, 72, -72, 108, -108, 144, -144)
 LABEL_SPOTS = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82)
 WRAP = 16  # longer transition labels go on two lines
+DRAWINGS_KEPT = 64  # per workflow: states × languages × titles, far fewer in practice
 
 Point = tuple[float, float]
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
@@ -133,6 +135,12 @@ def layout(workflow: Workflow, english: bool = False) -> Layout:
     )
 
 
+# Drawings already made, per loaded workflow object (a reloaded file is a new object, so its
+# drawings start afresh; a dropped one takes its drawings with it). Every record page draws its
+# circuit, and the layout alone costs milliseconds: the same few drawings are served again.
+_drawings: WeakKeyDictionary[Workflow, dict[tuple, str]] = WeakKeyDictionary()
+
+
 def draw(
     workflow: Workflow,
     current: str | None = None,
@@ -142,7 +150,26 @@ def draw(
     english: bool = False,
     ident: str | None = None,
 ) -> str:
-    """Return the SVG of `workflow`, `current` state highlighted, labels escaped."""
+    """Return the SVG of `workflow`, `current` state highlighted, labels escaped (kept)."""
+    kept = _drawings.setdefault(workflow, {})
+    key = (current, title, description, english, ident)
+    svg = kept.get(key)
+    if svg is None:
+        svg = _draw(workflow, current, title, description, english, ident)
+        if len(kept) >= DRAWINGS_KEPT:
+            kept.clear()
+        kept[key] = svg
+    return svg
+
+
+def _draw(
+    workflow: Workflow,
+    current: str | None,
+    title: str,
+    description: str,
+    english: bool,
+    ident: str | None,
+) -> str:
     plan = layout(workflow, english)
     ident = ident or f"circuit-{workflow.name}-{workflow.version}"
     left, top, right, bottom = plan.view

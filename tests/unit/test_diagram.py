@@ -112,3 +112,18 @@ transitions:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
     assert "&lt;b&gt;enregistrée&lt;/b&gt; &amp; co" in svg
     svg_tree(svg)  # still well-formed XML
+
+
+def test_a_kept_drawing_equals_a_fresh_one_and_follows_state_and_language():
+    from engine.diagram import _draw
+
+    workflow = default_registry().current("scheme")
+    args = {"title": "Circuit", "description": "Actuel"}
+    for state in (None, "draft", "reviewed"):
+        for english in (False, True):
+            kept = draw(workflow, state, english=english, **args)
+            assert draw(workflow, state, english=english, **args) is kept
+            assert kept == _draw(workflow, state, "Circuit", "Actuel", english, None)
+    assert draw(workflow, "draft", **args) != draw(workflow, "reviewed", **args)
+    assert draw(workflow, "draft", **args) != draw(workflow, "draft", english=True, **args)
+    assert draw(workflow, "draft", **args) != draw(workflow, "draft", title="Autre")
