@@ -95,9 +95,16 @@ def weekly_flow(session: Session, now: datetime, weeks: int = WEEKS) -> list[Wee
 
 # The matrix reads every counted scheme (about half a second at 100,000 schemes), so each
 # process keeps the last one with the audit chain's head it was computed at. Every change to
-# a scheme's state, themes or territories appends an audit event: while the head has not
-# moved, the matrix has not changed either.
+# a scheme's state, themes or territories appends an audit event; but sign-ins, exports,
+# prints and comments append events too, and the matrix would be counted again after each.
+# So when the head has moved, the events since the kept one are looked at (a short range of
+# the primary key): only when one of them may change the matrix is it counted again. Appends
+# are serialised (audit.append), so positions are committed in order and none is missed.
 _COVERAGE: dict[str, tuple] = {}
+# What cannot change the matrix; anything else (a scheme's creation, edit, transition, link,
+# an import, a pooling's events) counts it again, to be safe.
+HARMLESS_RECORDS = ("user", "organisation", "export", "vocabulary_term")
+HARMLESS_ACTIONS = ("comment", "print")
 
 
 def coverage(session: Session) -> dict[tuple[int, int], Cell]:
@@ -111,10 +118,33 @@ def coverage(session: Session) -> dict[tuple[int, int], Cell]:
     key = (str(session.get_bind().engine.url), tuple(head) if head else None)
     # One tuple stored and read whole: threads of a process may share it without a lock.
     kept = _COVERAGE.get("last")
-    if kept is None or kept[0] != key:
+    if kept is None or not _unchanged_since(session, kept[0], key):
         kept = (key, count_coverage(session))
-        _COVERAGE["last"] = kept
+    _COVERAGE["last"] = (key, kept[1])
     return dict(kept[1])
+
+
+def _unchanged_since(session: Session, kept: tuple, key: tuple) -> bool:
+    """Whether no event between the kept head and `key`'s head can change the matrix."""
+    if kept == key:
+        return True
+    if kept[0] != key[0] or kept[1] is None or key[1] is None or kept[1][0] > key[1][0]:
+        return False
+    (since, kept_hash), (until, _) = kept[1], key[1]
+    # The kept head must still be there: a database emptied and filled again is not the same.
+    if session.scalar(select(AuditEvent.hash).where(AuditEvent.position == since)) != kept_hash:
+        return False
+    changing = session.scalar(
+        select(AuditEvent.position)
+        .where(
+            AuditEvent.position > since,
+            AuditEvent.position <= until,
+            AuditEvent.record_type.notin_(HARMLESS_RECORDS),
+            AuditEvent.action.notin_(HARMLESS_ACTIONS),
+        )
+        .limit(1)
+    )
+    return changing is None
 
 
 def forget_coverage() -> None:

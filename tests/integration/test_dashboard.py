@@ -149,3 +149,33 @@ def test_the_kept_coverage_is_counted_again_once_the_audit_log_moves(world, know
         after = dashboard.coverage(uow.session)
         assert after == dashboard.count_coverage(uow.session) != first
     assert len(counted) == 2 + 1  # the change, then the direct count just above
+
+
+def test_sign_ins_and_comments_keep_the_coverage_an_edit_of_themes_counts_it_again(
+    world, known, monkeypatch
+):
+    from engine.services.comments import add_comment
+    from engine.services.records import edit_record
+    from engine.services.signin import sign_in
+    from tests.factories import PASSWORD
+
+    dashboard.forget_coverage()
+    counted = []
+    count = dashboard.count_coverage
+    monkeypatch.setattr(dashboard, "count_coverage", lambda s: counted.append(1) or count(s))
+    with UnitOfWork(world.db) as uow:
+        first = dashboard.coverage(uow.session)
+    with UnitOfWork(world.db) as uow:
+        sign_in(uow, "cotech@example.mq", PASSWORD, "127.0.0.1")
+    with UnitOfWork(world.db) as uow:
+        add_comment(uow, known["recorded"], world.actors["cotech"], "Vu en COTECH.")
+    with UnitOfWork(world.db) as uow:
+        assert dashboard.coverage(uow.session) == first and len(counted) == 1
+    with UnitOfWork(world.db) as uow:
+        edit_record(
+            uow, known["recorded"], {"themes": ["sport_culture_loisirs"]}, world.actors["cotech"]
+        )
+    with UnitOfWork(world.db) as uow:
+        after = dashboard.coverage(uow.session)
+        assert len(counted) == 2 and after != first
+        assert after == count(uow.session)
