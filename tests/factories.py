@@ -1,7 +1,7 @@
 """Test data built through the engine's own services, so every record has a real audit trail."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from engine.database import Database
 from engine.policy import SYSTEM, Actor
@@ -45,6 +45,19 @@ PATHS = {
     "rejected": [("submit", "owner", {}), ("reject", "cotech", {"comment": "Hors champ."})],
     "withdrawn": [("withdraw", "owner", {})],
 }
+
+
+class Clock:
+    """A clock the test moves by hand: `clock.advance(minutes=31)`."""
+
+    def __init__(self, now: datetime = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
 
 
 @dataclass

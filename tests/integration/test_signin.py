@@ -1,7 +1,5 @@
 """Sign-in rules on a real database: throttled by rows every server shares, and audited."""
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from sqlalchemy import func, select
 
@@ -17,20 +15,7 @@ from engine.services.signin import (
 )
 from engine.services.users import set_user_active
 from engine.uow import UnitOfWork
-from tests.factories import PASSWORD
-
-START = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
+from tests.factories import PASSWORD, Clock
 
 
 @pytest.fixture

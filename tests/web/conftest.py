@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from engine.config import Settings
 from engine.services.tokens import create_token
 from engine.uow import UnitOfWork
-from tests.factories import PASSWORD, World
+from tests.factories import PASSWORD, Clock, World
 from tests.integration.conftest import world  # noqa: F401 (the same world fixture)
 
 
@@ -114,3 +114,10 @@ def ui(app: Flask, world: World):  # noqa: F811
         return browser
 
     return signed_in
+
+
+@pytest.fixture
+def clock(app: Flask) -> Clock:
+    """The application's clock, moved by hand (session lifetimes, sign-in throttling)."""
+    app.config["MAILLAGE_CLOCK"] = clock = Clock()
+    return clock

@@ -1,31 +1,10 @@
 """Security of every answer: headers, cookie flags, body size, session lifetimes, languages."""
 
-from datetime import UTC, datetime, timedelta
-
-import pytest
-
 from engine.config import Settings
 from engine.models import User
 from engine.services.users import set_user_active, set_user_roles
 from engine.uow import UnitOfWork
 from tests.factories import PASSWORD
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(app) -> Clock:
-    app.config["MAILLAGE_CLOCK"] = clock = Clock()
-    return clock
 
 
 def test_every_page_carries_the_security_headers(browser) -> None:

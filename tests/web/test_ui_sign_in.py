@@ -1,8 +1,5 @@
 """Signing in and out through the pages: throttled, audited, the same answer for every refusal."""
 
-from datetime import UTC, datetime, timedelta
-
-import pytest
 from sqlalchemy import select
 
 from engine.models import AuditEvent
@@ -11,23 +8,6 @@ from engine.uow import UnitOfWork
 from tests.factories import PASSWORD
 
 WRONG = "pas le bon mot de passe"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(app) -> Clock:
-    app.config["MAILLAGE_CLOCK"] = clock = Clock()
-    return clock
 
 
 def actions(world) -> list[tuple[str, int | None]]:
