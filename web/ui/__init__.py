@@ -1,33 +1,25 @@
 """The browser interface: server-rendered French pages, one blueprint per feature."""
 
+from importlib import import_module
+
 from flask import Flask
 
 from web.ui.common import register_common
 
+FEATURES = (
+    "account",
+    "admin",
+    "audit",
+    "dashboard",
+    "inventory",
+    "poolings",
+    "schemes",
+    "workflows",
+    "worklist",
+)
+
 
 def register_ui(app: Flask) -> None:
-    from web.ui import (
-        account,
-        admin,
-        audit,
-        dashboard,
-        inventory,
-        poolings,
-        schemes,
-        workflows,
-        worklist,
-    )
-
     register_common(app)
-    for module in (
-        account,
-        admin,
-        audit,
-        dashboard,
-        inventory,
-        poolings,
-        schemes,
-        workflows,
-        worklist,
-    ):
-        app.register_blueprint(module.blueprint)
+    for name in FEATURES:
+        app.register_blueprint(import_module(f"web.ui.{name}").blueprint)
