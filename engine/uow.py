@@ -27,10 +27,14 @@ class UnitOfWork:
         *,
         clock: Callable[[], datetime] = utcnow,
         workflows: WorkflowRegistry | None = None,
+        autocommit_reads: bool = False,
     ) -> None:
         self.database = database
         self.clock = clock
         self.workflows = workflows or default_registry()
+        # PostgreSQL reads committed data statement by statement either way (READ COMMITTED):
+        # a unit of work that only reads may skip BEGIN and ROLLBACK, two round trips.
+        self._autocommit = autocommit_reads and database.is_postgresql
         self._connection: Connection | None = None
         self._transaction: RootTransaction | None = None
         self._session: Session | None = None
@@ -63,6 +67,10 @@ class UnitOfWork:
 
     def _open(self, *, write: bool) -> Connection:
         self._connection = self.database.engine.connect()
+        if self._autocommit:
+            if write:
+                raise RuntimeError("a unit of work opened for reads cannot write")
+            self._connection = self._connection.execution_options(isolation_level="AUTOCOMMIT")
         if write and self.database.is_sqlite:
             # Read by the SQLite "begin" hook, once: this transaction starts with BEGIN IMMEDIATE.
             self._connection.info[WRITE_FLAG] = True

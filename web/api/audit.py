@@ -4,7 +4,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from engine.services.events import verify_log
-from web.api.auth import current_actor, request_uow
+from engine.uow import UnitOfWork
+from web.api.auth import current_actor, database
 from web.api.errors import declare
 
 audit = Blueprint(
@@ -25,4 +26,6 @@ class VerificationSchema(Schema):
 @declare(audit, 403)
 def verify():
     """Vérifier la chaîne d'empreintes du journal, depuis le premier événement."""
-    return verify_log(request_uow(), current_actor())
+    # Its own unit of work: the chain is read through a server-side cursor, in a transaction.
+    with UnitOfWork(database()) as uow:
+        return verify_log(uow, current_actor())

@@ -20,6 +20,8 @@ def register_auth(app: Flask) -> None:
             ("/api/v1/openapi.json", "/api/v1/docs")
         ):
             return None
+        if request.method in READS:
+            g.uow = UnitOfWork(database(), autocommit_reads=True)
         actor = _bearer_actor() or _session_actor()
         if actor is None:
             return error_response(401)
