@@ -149,3 +149,14 @@ def test_an_unknown_page_answers_404_in_french(browser) -> None:
     response = browser.get("/nulle-part")
     assert response.status_code == 404
     assert "Page introuvable" in response.get_data(as_text=True)
+
+
+def test_signing_in_renews_the_forms_csrf_token(browser) -> None:
+    browser.get("/connexion")
+    before = browser.csrf
+    browser.post("/connexion", {"email": "owner@example.mq", "password": PASSWORD})
+    stale = browser.client.post("/deconnexion", data={"csrf_token": before})
+    assert stale.status_code == 400
+    browser.get("/compte")
+    assert browser.csrf != before
+    assert browser.post("/deconnexion").status_code == 302

@@ -68,8 +68,9 @@ def _throttled(email: str, refused: signin.Throttled):
 
 def _start_session(user) -> None:
     # A fresh session for the signed-in user: nothing an anonymous visitor left in it is kept
-    # but their language choice and the CSRF secret of the forms already on their screen.
-    kept = {key: session[key] for key in (SESSION_KEY, "csrf_token") if key in session}
+    # but their language choice — not even the CSRF secret, so a token learnt before signing
+    # in is worthless after.
+    kept = {key: session[key] for key in (SESSION_KEY,) if key in session}
     session.clear()
     session.update(kept)
     login_user(SignedIn(user))
