@@ -45,15 +45,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# Package scope: the driver and its threads stop once the browser tests are done. While they
+# lived through the whole run, one CI run failed an app's creation much later with CPython
+# 3.11.7's "AST constructor recursion depth mismatch" (gh-106905, a race between threads in
+# `ast.parse`, which werkzeug's rule compiler uses): the rest of the run now has no such threads.
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium(playwright: Playwright) -> Iterator[Browser]:
-    """One headless Chromium for the run (Playwright cannot download its own browsers here)."""
+    """One headless Chromium for the browser tests (Playwright cannot download its own)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: install Debian's package "
