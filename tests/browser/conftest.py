@@ -45,10 +45,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-# Package scope: the driver and its threads stop once the browser tests are done. While they
-# lived through the whole run, one CI run failed an app's creation much later with CPython
-# 3.11.7's "AST constructor recursion depth mismatch" (gh-106905, a race between threads in
-# `ast.parse`, which werkzeug's rule compiler uses): the rest of the run now has no such threads.
+# Package scope: the driver, its browser and its threads stop once the browser tests are done.
 @pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
