@@ -1,6 +1,8 @@
 # Maillage: `make run` (demo data + development server), `make test`, `make lint`,
 # `make translations` (extract the interface's texts, update and compile the English catalogue).
-# Needs only python3 (3.11 or newer) and make; everything else goes into .venv.
+# Needs only python3 (3.11 or newer) and make; Python packages go into .venv, and the few system
+# packages (Pango for PDF documents; pdftotext and Chromium for the tests) are installed by
+# scripts/system-packages when missing — or it says, in one sentence, which command to run.
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,14 +12,17 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint install translations
+.PHONY: run test lint install translations system-packages-run system-packages-test
 
-run: $(STAMP)
+run: $(STAMP) system-packages-run
 	$(BIN)/maillage demo
 	$(BIN)/maillage serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) system-packages-test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+system-packages-run system-packages-test: system-packages-%:
+	scripts/system-packages $*
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
