@@ -181,14 +181,14 @@ def seed(url: str, schemes: int) -> Seeded:
     from sqlalchemy import select
 
     from benchmarks.engine import _bulk_schemes
-    from engine.database import Database
-    from engine.migrate import upgrade
+    from engine.db.database import Database
+    from engine.db.migrate import upgrade
+    from engine.db.uow import UnitOfWork
     from engine.models import Territory, VocabularyTerm
-    from engine.policy import SYSTEM, Actor
-    from engine.reference import load_reference
+    from engine.records.reference import load_reference
+    from engine.rules.policy import SYSTEM, Actor
     from engine.services.tokens import create_token
     from engine.services.users import add_organisation, add_user
-    from engine.uow import UnitOfWork
 
     db = Database(url)
     try:

@@ -21,7 +21,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from engine.fields import SCHEME_COLUMNS
+from engine.records.fields import SCHEME_COLUMNS
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 FORMATS = ("csv", "xlsx", "json", "dispositif-aide")
@@ -169,10 +169,10 @@ def bare_write_same(exported: str, path: str) -> float:
 
 def prepare_database(url: str) -> None:
     """Migrate an empty database and load the reference data."""
-    from engine.database import Database
-    from engine.migrate import upgrade
-    from engine.reference import load_reference
-    from engine.uow import UnitOfWork
+    from engine.db.database import Database
+    from engine.db.migrate import upgrade
+    from engine.db.uow import UnitOfWork
+    from engine.records.reference import load_reference
 
     db = Database(url)
     upgrade(db)
@@ -184,10 +184,10 @@ def prepare_database(url: str) -> None:
 
 def do_import(url: str, path: str, dry_run: bool) -> int:
     """Plan (dry run) or run the import of the file as an administrator."""
-    from engine.database import Database
-    from engine.policy import Actor
+    from engine.db.database import Database
+    from engine.db.uow import UnitOfWork
+    from engine.rules.policy import Actor
     from engine.services.imports import plan_import, run_import
-    from engine.uow import UnitOfWork
 
     db = Database(url)
     actor = Actor(None, "benchmark", frozenset({"admin"}))
@@ -202,7 +202,7 @@ def approve_all(url: str) -> None:
     """Make the imported drafts exportable as open data (a shortcut for the benchmark only)."""
     from sqlalchemy import text
 
-    from engine.database import Database
+    from engine.db.database import Database
 
     db = Database(url)
     with db.engine.begin() as conn:
@@ -212,11 +212,11 @@ def approve_all(url: str) -> None:
 
 def do_export(url: str, fmt: str, path: str) -> int:
     """Export every scheme in one format as an administrator."""
-    from engine.database import Database
-    from engine.inventory import InventoryFilter
-    from engine.policy import Actor
+    from engine.db.database import Database
+    from engine.db.uow import UnitOfWork
+    from engine.queries.inventory import InventoryFilter
+    from engine.rules.policy import Actor
     from engine.services.exports import export_inventory
-    from engine.uow import UnitOfWork
 
     db = Database(url)
     actor = Actor(None, "benchmark", frozenset({"admin"}))
@@ -322,7 +322,7 @@ BENCH_DB = "maillage_bench_census"
 
 
 def _fresh_pg(url: str) -> str:
-    from engine.database import Database
+    from engine.db.database import Database
 
     _drop_pg(url)
     db = Database(url)
@@ -333,7 +333,7 @@ def _fresh_pg(url: str) -> str:
 
 
 def _drop_pg(url: str) -> None:
-    from engine.database import Database
+    from engine.db.database import Database
 
     db = Database(url)
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

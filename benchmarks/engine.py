@@ -26,15 +26,15 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
-from engine.base import Base
-from engine.database import Database
+from engine.db.base import Base
+from engine.db.database import Database
+from engine.db.uow import UnitOfWork
 from engine.models import Organisation, Scheme, Territory, User, UserRole, VocabularyTerm
 from engine.models.scheme import scheme_aid_type, scheme_public, scheme_territory, scheme_theme
-from engine.policy import Actor
-from engine.reference import load_reference
+from engine.records.reference import load_reference
+from engine.rules.policy import Actor
 from engine.services.common import RecordRef
 from engine.services.transitions import apply_transition
-from engine.uow import UnitOfWork
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -268,7 +268,7 @@ def _machine_per_record_bytes(count: int = 1000) -> float:
     """What the design avoids: one `transitions` machine per record, measured on `count`."""
     from transitions import Machine
 
-    from engine.workflow import default_registry
+    from engine.rules.workflow import default_registry
 
     workflow = default_registry().current("scheme")
     states = list(workflow.states)

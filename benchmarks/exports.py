@@ -27,11 +27,11 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import insert, select
 
-from engine.base import Base
-from engine.database import Database
+from engine.db.base import Base
+from engine.db.database import Database
+from engine.db.uow import UnitOfWork
 from engine.exporting.source import Inventory
 from engine.exporting.table import scheme_headers, scheme_row
-from engine.inventory import InventoryFilter
 from engine.models import Organisation, Scheme, Territory, VocabularyTerm
 from engine.models.scheme import (
     SchemeFunder,
@@ -41,10 +41,10 @@ from engine.models.scheme import (
     scheme_territory,
     scheme_theme,
 )
-from engine.policy import Actor
-from engine.reference import load_reference
+from engine.queries.inventory import InventoryFilter
+from engine.records.reference import load_reference
+from engine.rules.policy import Actor
 from engine.services.exports import FORMATS, export_inventory
-from engine.uow import UnitOfWork
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 ACTOR = Actor(None, "benchmark", frozenset({"cotech"}))

@@ -34,18 +34,19 @@ from pathlib import Path
 from jinja2 import Template
 from sqlalchemy import select
 
-from engine import audit, dashboard
-from engine.bulk import bulk_insert
-from engine.config import Settings
-from engine.database import Database
-from engine.migrate import upgrade
+from engine.db.bulk import bulk_insert
+from engine.db.config import Settings
+from engine.db.database import Database
+from engine.db.migrate import upgrade
+from engine.db.uow import UnitOfWork
+from engine.french.text import searchable
 from engine.models import AuditEvent, Organisation, Scheme, Territory, VocabularyTerm
 from engine.models.scheme import scheme_territory, scheme_theme
-from engine.policy import SYSTEM
-from engine.reference import load_reference
+from engine.queries import dashboard
+from engine.records import audit
+from engine.records.reference import load_reference
+from engine.rules.policy import SYSTEM
 from engine.services.users import add_user
-from engine.text import searchable
-from engine.uow import UnitOfWork
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BENCH_DB = "maillage_bench_ui"
@@ -384,7 +385,7 @@ DASHBOARD_SQL = [
     "SELECT action, {weeks} AS week, count(*) FROM audit_event "
     "WHERE action IN ('submit', 'review', 'approve') AND occurred_at >= %(w0)s "
     "AND record_type = 'scheme' GROUP BY action, week",
-    # The coverage as engine.dashboard counts it, per (territory, theme, approved); the floor
+    # The coverage as engine.queries.dashboard counts it, per (territory, theme, approved); floor
     # stops at these rows, spreading them to the communes is left to the page.
     "SELECT sx.territory_id, st.vocabulary_term_id, s.state = 'approved', count(*) "
     "FROM scheme s JOIN scheme_theme st ON st.scheme_id = s.id "

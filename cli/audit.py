@@ -1,6 +1,5 @@
 """`maillage audit verify|checkpoint|replay`: prove the audit log is intact and consistent."""
 
-from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
 
@@ -8,10 +7,11 @@ import click
 from sqlalchemy import Connection, select
 
 from cli.context import fail, open_database
-from engine import audit as chain
+from engine.clock import system_clock
 from engine.models import AuditEvent
-from engine.records import RECORD_TYPES
-from engine.workflow import default_registry
+from engine.records import audit as chain
+from engine.records.registry import RECORD_TYPES
+from engine.rules.workflow import default_registry
 
 CHECK_FAILED = 1
 BAD_USAGE = 2
@@ -71,7 +71,7 @@ def checkpoint(append_to: str | None) -> None:
         head = chain.checkpoint(conn)
     if head is None:
         fail("le journal est vide : aucun point de contrôle à prendre.", CHECK_FAILED)
-    line = f"{head} at={datetime.now(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
+    line = f"{head} at={system_clock().strftime('%Y-%m-%dT%H:%M:%SZ')}"
     click.echo(line)
     if append_to:
         with open(append_to, "a", encoding="utf-8") as handle:

@@ -8,11 +8,11 @@ from typing import NoReturn
 import click
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from engine.config import Settings
-from engine.database import Database
+from engine.db.config import Settings
+from engine.db.database import Database
+from engine.db.migrate import head_revision
 from engine.errors import DatabaseNotReady, InvalidInput
-from engine.migrate import head_revision
-from engine.policy import Actor
+from engine.rules.policy import Actor
 
 FIELD_LABELS = {
     "email": "adresse électronique",

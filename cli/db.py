@@ -7,14 +7,14 @@ from alembic.util import CommandError
 
 from cli.context import open_database
 from cli.tables import render
-from engine.database import Database
-from engine.demo import DEMO_PASSWORD, build_demo, demo_accounts
+from demo.builder import DEMO_PASSWORD, build_demo, demo_accounts
+from engine.db.database import Database
+from engine.db.migrate import current_revision, head_revision, upgrade
+from engine.db.uow import UnitOfWork
 from engine.errors import DatabaseNotReady
-from engine.migrate import current_revision, head_revision, upgrade
 from engine.models import ROLES
-from engine.reference import load_reference
-from engine.uow import UnitOfWork
-from engine.workflow import default_registry
+from engine.records.reference import load_reference
+from engine.rules.workflow import default_registry
 
 
 @dataclass(frozen=True)

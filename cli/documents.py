@@ -6,7 +6,8 @@ from pathlib import Path
 import click
 
 from cli.context import cli_actor, fail, open_database
-from engine.clock import local, utcnow
+from engine.clock import local, system_clock
+from engine.db.uow import UnitOfWork
 from engine.documents import (
     Document,
     case_file_document,
@@ -15,7 +16,6 @@ from engine.documents import (
 )
 from engine.errors import NotFound
 from engine.services.documents import issue_document
-from engine.uow import UnitOfWork
 
 EXTENSIONS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
@@ -90,7 +90,7 @@ def copil() -> None:
 @OUTPUT
 def agenda(day: date | None, output: Path) -> None:
     """Écrire l'ordre du jour : les dispositifs et mutualisations proposés au COPIL."""
-    day = day or local(utcnow()).date()
+    day = day or local(system_clock()).date()
     _deliver(lambda uow, actor: copil_agenda_document(uow, actor, day), output)
 
 

@@ -8,9 +8,9 @@ import click
 from cli.context import cli_actor, open_database
 from cli.users import _organisation_id
 from engine.clock import MARTINIQUE
-from engine.inventory import parse_filter
+from engine.db.uow import UnitOfWork
+from engine.queries.inventory import parse_filter
 from engine.services.exports import FORMATS, export_inventory
-from engine.uow import UnitOfWork
 
 
 @click.command("export")

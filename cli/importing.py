@@ -5,9 +5,9 @@ from pathlib import Path
 import click
 
 from cli.context import cli_actor, fail, open_database
+from engine.db.uow import UnitOfWork
 from engine.importing.reader import UnreadableFile
 from engine.services.imports import ImportRejected, plan_import, run_import
-from engine.uow import UnitOfWork
 
 # Exit codes: 1 when rows are in error (or a strict import refused), 2 for a file not read.
 ROWS_IN_ERROR = 1

@@ -7,10 +7,10 @@ from sqlalchemy.orm import selectinload
 from cli.context import cli_actor, fail, open_database
 from cli.tables import render
 from engine.clock import local
+from engine.db.uow import UnitOfWork
 from engine.errors import NotFound
 from engine.models import ApiToken, User
 from engine.services.tokens import create_token, revoke_token
-from engine.uow import UnitOfWork
 
 
 @click.group()

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from cli.context import fail, open_database
 from cli.tables import render
+from engine.db.uow import UnitOfWork
 from engine.models import ROLES, Organisation, User
-from engine.policy import SYSTEM
+from engine.rules.policy import SYSTEM
 from engine.services.users import add_user
-from engine.uow import UnitOfWork
 
 ROLE_HELP = ", ".join(f"{code} ({label.lower()})" for code, label in ROLES.items())
 

@@ -8,14 +8,14 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import make_url
 
 import engine.models  # noqa: F401  (registers every table on the metadata)
-from engine.base import Base
-from engine.database import Database
-from engine.migrate import migration_connection
+from engine.db.base import Base
+from engine.db.database import Database
+from engine.db.migrate import migration_connection
 
 URL_VARIABLE = "MAILLAGE_DATABASE_URL"
 
 config = context.config
-# Only the alembic command line has an ini file; engine.migrate leaves the app's logging alone.
+# Only the alembic command line has an ini file; engine.db.migrate leaves the app's logging alone.
 if config.config_file_name is not None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 

@@ -19,14 +19,31 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from engine.database import Database
-from engine.migrate import upgrade
+import engine.clock
+from engine.db.database import Database
+from engine.db.migrate import upgrade
+from tests.factories import Clock
 
 SERVER_VARIABLE = "MAILLAGE_TEST_DATABASE_URL"
 
 
 def _server_url() -> str | None:
     return os.environ.get(SERVER_VARIABLE) or None
+
+
+@pytest.fixture(autouse=True)
+def test_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The time of every test: a hand-moved clock in place of the engine's `utcnow`.
+
+    Units of work, the web application and the command line read the time through
+    `engine.clock.system_clock` unless handed a clock, so they all follow this one; a test moves
+    it with `test_clock.advance(...)`. It starts at the same instant for every test (see
+    `tests.factories.clock_start`), so no outcome depends on the day, the hour, the machine's
+    timezone or the order tests run in.
+    """
+    clock = Clock()
+    monkeypatch.setattr(engine.clock, "utcnow", clock)
+    return clock
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -1,16 +1,17 @@
 """Test data built through the engine's own services, so every record has a real audit trail."""
 
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from engine.database import Database
-from engine.policy import SYSTEM, Actor
-from engine.reference import load_reference
+from engine.db.database import Database
+from engine.db.uow import UnitOfWork
+from engine.records.reference import load_reference
+from engine.rules.policy import SYSTEM, Actor
 from engine.services.common import RecordRef
 from engine.services.records import create_pooling, create_scheme, edit_record
 from engine.services.transitions import apply_transition
 from engine.services.users import add_organisation, add_user
-from engine.uow import UnitOfWork
 
 PASSWORD = "mot de passe de test 2026"
 
@@ -47,11 +48,29 @@ PATHS = {
 }
 
 
-class Clock:
-    """A clock the test moves by hand: `clock.advance(minutes=31)`."""
+# The instant every test starts at, whatever the machine's date and timezone: a Thursday
+# afternoon in Martinique. MAILLAGE_TEST_NOW (ISO 8601 with an offset, e.g.
+# 2028-02-29T12:00:00-04:00) moves it, to prove that no test depends on the day it runs.
+TEST_START = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
+START_VARIABLE = "MAILLAGE_TEST_NOW"
 
-    def __init__(self, now: datetime = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)) -> None:
-        self.now = now
+
+def clock_start() -> datetime:
+    """The instant the test clock starts at: MAILLAGE_TEST_NOW if set, else TEST_START."""
+    text = os.environ.get(START_VARIABLE, "").strip()
+    if not text:
+        return TEST_START
+    start = datetime.fromisoformat(text)
+    if start.tzinfo is None:
+        raise ValueError(f"{START_VARIABLE}={text}: give an offset, e.g. -04:00 or Z")
+    return start.astimezone(UTC)
+
+
+class Clock:
+    """A clock the test moves by hand: `clock.advance(minutes=31)`. Frozen otherwise."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or clock_start()
 
     def __call__(self) -> datetime:
         return self.now

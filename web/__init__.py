@@ -4,16 +4,17 @@ import os
 
 from flask import Flask
 
-from engine.config import Settings
-from engine.database import Database
-from engine.workflow import WorkflowRegistry, default_registry
+from engine.db.config import Settings
+from web import views
 from web.api import register_api
+from web.context import DATABASE, WORKFLOWS, register_context
+from web.errors import register_errors
 from web.i18n import register_i18n
 from web.login import register_login
 from web.security import register_security
+from web.ui import register_ui
 
-DATABASE = "maillage.db"
-WORKFLOWS = "maillage.workflows"
+__all__ = ["DATABASE", "WORKFLOWS", "create_app"]
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -21,13 +22,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=str(settings.instance_path))
     register_config(app, settings)
-    register_workflows(app)
-    register_database(app, settings)
+    register_context(app, settings)
     register_login(app)
     register_i18n(app)
     register_security(app)
-    register_blueprints(app)
+    app.register_blueprint(views.blueprint)
+    register_ui(app)
     register_api(app)
+    register_errors(app)  # after the API: it replaces flask-smorest's handler of HTTP errors
     return app
 
 
@@ -56,24 +58,3 @@ def _proxies() -> int:
     # by the address the nearest of them saw (X-Forwarded-For), not by the proxy's own address.
     value = os.environ.get("MAILLAGE_PROXIES", "0").strip()
     return int(value) if value.isdigit() else 0
-
-
-def register_workflows(app: Flask) -> None:
-    # Loading validates every workflow file: an invalid one raises WorkflowError here, so the
-    # application refuses to start rather than fail on the first transition.
-    registry: WorkflowRegistry = default_registry()
-    app.extensions[WORKFLOWS] = registry
-
-
-def register_database(app: Flask, settings: Settings) -> None:
-    # One engine (and its pool) for the process. Requests open and close their own sessions,
-    # so there is nothing to tear down per request; the pool lives as long as the app.
-    app.extensions[DATABASE] = Database(settings.database_url)
-
-
-def register_blueprints(app: Flask) -> None:
-    from web.ui import register_ui
-    from web.views import blueprint
-
-    app.register_blueprint(blueprint)
-    register_ui(app)

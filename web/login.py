@@ -5,6 +5,7 @@ from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFProtect
 
 from engine.models import User
+from web.context import reading
 
 CSRF = "maillage.csrf"
 
@@ -33,12 +34,10 @@ def register_login(app: Flask) -> None:
 
 def load_signed_in(session_id: str) -> SignedIn | None:
     """Return the session's user while it is active and its session version is current."""
-    from web.api.auth import request_uow
-
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 10:
         return None
-    user = request_uow().session.get(User, int(user_id))
+    user = reading().session.get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
     return SignedIn(user)

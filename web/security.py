@@ -1,16 +1,15 @@
 """Security that comes with the interface: headers, cookies, request sizes, session lifetimes."""
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine.clock import utcnow
+from web.context import clock
 
-CLOCK = "MAILLAGE_CLOCK"  # app.config key: tests put a fake clock here to travel in time
 IDLE_LIMIT = timedelta(minutes=30)
 ABSOLUTE_LIMIT = timedelta(hours=12)
 SIGNED_IN_AT = "signed_in_at"
@@ -48,7 +47,6 @@ HEADERS = {
 
 def register_security(app: Flask) -> None:
     """Set the security headers, request size limits and session lifetimes of every answer."""
-    app.config.setdefault(CLOCK, utcnow)
     if app.config.get("MAILLAGE_PROXIES"):
         # Only the X-Forwarded-For entries our own proxies added are believed, never a client's.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["MAILLAGE_PROXIES"], x_proto=0)
@@ -57,11 +55,6 @@ def register_security(app: Flask) -> None:
     app.before_request(_expire_sessions)
     app.after_request(_set_headers)
     user_logged_in.connect(_stamp_sign_in, app)
-
-
-def clock() -> Callable[[], datetime]:
-    """The application's clock (the engine's units of work take it too)."""
-    return current_app.config[CLOCK]
 
 
 def body_limit(size: int):
@@ -104,7 +97,7 @@ def _expire_sessions():
         return None  # the API then answers 401 to a caller it no longer knows
     flash(_("Votre session a expiré : reconnectez-vous pour continuer."), "warning")
     target = request.full_path if request.method == "GET" else None
-    return redirect(url_for("account.sign_in", next=_local(target)))
+    return redirect(url_for("account.sign_in", next=local_path(target)))
 
 
 def end_browser_session() -> None:
@@ -114,10 +107,14 @@ def end_browser_session() -> None:
     session.pop(SEEN_AT, None)
 
 
-def _local(target: str | None) -> str | None:
-    from web.ui.common import local_path
-
-    return local_path(target)
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path of this site (never another host: no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target.rstrip("?") or "/"
 
 
 def _set_headers(response):

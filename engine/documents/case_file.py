@@ -8,18 +8,16 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.db.uow import UnitOfWork
 from engine.documents.display import Display, field_label, territory_label
 from engine.documents.document import Document
 from engine.documents.environment import render
 from engine.documents.timeline import timeline
 from engine.errors import NotFound
 from engine.models import PARTNER_ROLES, POOLING_KINDS, Comment, Pooling, Scheme
-from engine.policy import Actor, can_see
-from engine.records import RECORD_TYPES
+from engine.records.registry import RECORD_TYPES
+from engine.rules.policy import Actor, can_see
 from engine.services.common import RecordRef, ensure_visible, load_facts
-from engine.uow import UnitOfWork
-
-KIND_TITLES = {"scheme": "Dossier de dispositif", "pooling": "Dossier de mutualisation"}
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ def case_file_document(uow: UnitOfWork, actor: Actor, record: Any) -> Document:
     context = {
         "record": obj,
         "kind": ref.kind,
-        "document_title": KIND_TITLES[ref.kind],
+        "document_title": rtype.french.case_file,
         "state_label": workflow.states[obj.state].label,
         "label": partial(field_label, ref.kind),
         "partner_roles": PARTNER_ROLES,

@@ -8,16 +8,16 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.clock import MARTINIQUE, local
+from engine.db.uow import UnitOfWork
 from engine.documents.display import INPUT_LABELS, Display, territory_label
 from engine.documents.document import Document
 from engine.documents.environment import render
 from engine.documents.timeline import action_label, actor_names
 from engine.errors import NotPermitted
 from engine.models import AuditEvent, Comment, Pooling, Scheme, UserRole
-from engine.policy import Actor, can_see, inactive_reason
-from engine.uow import UnitOfWork
+from engine.records.registry import POOLING, RECORD_TYPES, SCHEME, record_type
+from engine.rules.policy import Actor, can_see, inactive_reason
 
-KIND_LABELS = {"scheme": "Dispositif", "pooling": "Mutualisation"}
 # What the COTECH writes when it works on a record: its comments go on the agenda.
 COTECH_ACTIONS = ("request_changes", "review", "propose")
 OUTCOMES = {
@@ -76,7 +76,7 @@ def copil_agenda_document(uow: UnitOfWork, actor: Actor, today: date) -> Documen
         key=lambda item: (item.proposed_at, item.reference),
     )
     _add_notes(uow, items)
-    counts = {kind: sum(1 for i in items if i.kind == kind) for kind in KIND_LABELS}
+    counts = {kind: sum(1 for i in items if i.kind == kind) for kind in RECORD_TYPES}
     budgets = [i.budget for i in items if i.budget is not None]
     html = render(
         "copil_agenda.html",
@@ -139,8 +139,8 @@ def _proposed(uow: UnitOfWork, model: type) -> list:
 
 def _scheme_item(scheme: Scheme) -> AgendaItem:
     return AgendaItem(
-        "scheme",
-        KIND_LABELS["scheme"],
+        SCHEME.name,
+        SCHEME.french.label,
         scheme.id,
         scheme.reference,
         scheme.title,
@@ -159,8 +159,8 @@ def _scheme_item(scheme: Scheme) -> AgendaItem:
 def _pooling_item(pooling: Pooling) -> AgendaItem:
     lead = pooling.lead_organisation
     return AgendaItem(
-        "pooling",
-        KIND_LABELS["pooling"],
+        POOLING.name,
+        POOLING.french.label,
         pooling.id,
         pooling.reference,
         pooling.title,
@@ -179,7 +179,7 @@ def _pooling_item(pooling: Pooling) -> AgendaItem:
 def _add_notes(uow: UnitOfWork, items: list[AgendaItem]) -> None:
     """Attach to each item the COTECH's comments: on its transitions, and its members' notes."""
     by_key = {(i.kind, i.id): i for i in items}
-    for kind in KIND_LABELS:
+    for kind in RECORD_TYPES:
         ids = [i.id for i in items if i.kind == kind]
         if not ids:
             continue
@@ -222,7 +222,7 @@ def _decisions(uow: UnitOfWork, actor: Actor, since: date, until: date) -> list[
     rows = uow.session.scalars(
         select(AuditEvent)
         .where(
-            AuditEvent.record_type.in_(KIND_LABELS),
+            AuditEvent.record_type.in_(RECORD_TYPES),
             AuditEvent.action.in_(OUTCOMES),
             # A COTECH rejection (from recorded or reviewed) is not a decision of the COPIL.
             AuditEvent.from_state == "proposed",
@@ -239,7 +239,8 @@ def _decisions(uow: UnitOfWork, actor: Actor, since: date, until: date) -> list[
 
 def _records(uow: UnitOfWork, rows: list[AuditEvent]) -> dict[tuple[str, int], Any]:
     found = {}
-    for kind, model in (("scheme", Scheme), ("pooling", Pooling)):
+    for kind, rtype in RECORD_TYPES.items():
+        model = rtype.model
         ids = {r.record_id for r in rows if r.record_type == kind}
         if ids:
             found.update(
@@ -259,7 +260,7 @@ def _decision(uow, actor: Actor, row: AuditEvent, records, names, display: Displ
     )
     return Decision(
         occurred_at=row.occurred_at,
-        kind_label=KIND_LABELS[row.record_type],
+        kind_label=record_type(row.record_type).french.label,
         reference=row.record_reference or record.reference,
         # Reopened as a draft since the decision: the draft's current content stays private.
         title=record.title if visible else "(rouvert depuis, en brouillon)",

@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.fields import POOLING_COLUMNS, SCHEME_COLUMNS
-from engine.formatting import NOTHING, day, money, number
+from engine.french.formatting import NOTHING, day, money, number
 from engine.models import PARTNER_ROLES, POOLING_KINDS, Organisation, Scheme, Territory
 from engine.models.vocabulary import VocabularyTerm
-from engine.values import VOCABULARY_FIELDS
+from engine.records.fields import POOLING_COLUMNS, SCHEME_COLUMNS
+from engine.records.values import VOCABULARY_FIELDS
 
 # Names the services write in the audit log that differ from the column names people see.
 ALIASES = {

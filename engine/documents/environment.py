@@ -4,8 +4,8 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from engine import formatting
 from engine.documents.display import territory_label
+from engine.french import formatting
 
 
 @cache

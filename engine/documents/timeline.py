@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.documents.display import INPUT_LABELS, Display, field_label
 from engine.models import AuditEvent, User
-from engine.workflow import Workflow
+from engine.rules.workflow import Workflow
 
 ACTIONS = {
     "create": "création",

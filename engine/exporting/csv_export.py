@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 from engine.exporting.source import Inventory
 from engine.exporting.table import french_decimal, scheme_headers, scheme_row
-from engine.text import guard_formula
+from engine.french.text import guard_formula
 
 BOM = "\ufeff"
 

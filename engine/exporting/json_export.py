@@ -7,7 +7,7 @@ import json
 from typing import BinaryIO
 
 from engine.exporting.source import Inventory
-from engine.representation import scheme_dict
+from engine.records.representation import scheme_dict
 
 
 def write(inventory: Inventory, out: BinaryIO) -> int:

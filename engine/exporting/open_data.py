@@ -19,7 +19,7 @@ from engine.clock import MARTINIQUE
 from engine.exporting.source import Inventory
 from engine.models import Scheme, Territory
 from engine.models.territory import COG_PREFIX
-from engine.representation import iso_instant, link_name
+from engine.records.representation import iso_instant, link_name
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema-dispositif-aide.json"
 SEPARATOR = "|"

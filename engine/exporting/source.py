@@ -8,11 +8,11 @@ from itertools import islice
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from engine.inventory import InventoryFilter, scheme_query
 from engine.models import Pooling, Scheme, SchemeFunder, SchemePartner, VocabularyTerm
 from engine.models.pooling import pooling_member
-from engine.policy import Actor
-from engine.workflow import WorkflowRegistry
+from engine.queries.inventory import InventoryFilter, scheme_query
+from engine.rules.policy import Actor
+from engine.rules.workflow import WorkflowRegistry
 
 # Schemes loaded, written and dropped together: enough to amortise the eager loads' round trips,
 # few enough that 10,000 schemes never sit in memory at once.

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from engine.clock import local
 from engine.exporting.source import Inventory
-from engine.fields import POOLING_COLUMNS, SCHEME_COLUMNS, header
 from engine.models import PARTNER_ROLES, POOLING_KINDS, Pooling, Scheme
-from engine.representation import CENT, link_name
+from engine.records.fields import POOLING_COLUMNS, SCHEME_COLUMNS, header
+from engine.records.representation import CENT, link_name
 
 LIST_SEPARATOR = " ; "
 

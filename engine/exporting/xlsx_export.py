@@ -17,8 +17,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from engine.exporting.source import Inventory
 from engine.exporting.table import pooling_headers, pooling_row, scheme_headers, scheme_row
-from engine.fields import POOLING_COLUMNS, SCHEME_COLUMNS
 from engine.models import VOCABULARIES
+from engine.records.fields import POOLING_COLUMNS, SCHEME_COLUMNS
 
 # Format codes are locale-neutral: French Excel shows this one as "12 500,50 €".
 MONEY = '#,##0.00 "€"'

@@ -10,18 +10,18 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, select
 
-from engine import audit
-from engine.bulk import bulk_insert
 from engine.clock import local
+from engine.db.bulk import bulk_insert
+from engine.db.uow import UnitOfWork
+from engine.french.text import searchable
 from engine.importing.report import RowResult
 from engine.models import Scheme, SchemeFunder, SchemePartner, Territory, VocabularyTerm
 from engine.models.scheme import scheme_aid_type, scheme_public, scheme_territory, scheme_theme
-from engine.policy import Actor
-from engine.records import RECORD_TYPES
+from engine.records import audit
+from engine.records.registry import RECORD_TYPES
+from engine.records.values import VOCABULARY_FIELDS
+from engine.rules.policy import Actor
 from engine.services.references import reserve_references
-from engine.text import searchable
-from engine.uow import UnitOfWork
-from engine.values import VOCABULARY_FIELDS
 
 LINKS = {
     "themes": (scheme_theme, "vocabulary_term_id"),
@@ -177,6 +177,6 @@ def creation_changes(data: dict[str, Any]) -> dict[str, dict]:
 
 
 def _logged(name: str, value: Any) -> Any:
-    """A field as `engine.values.field_value` reads it back: partners and funders with every key."""
+    """A field as `field_value` reads it back: partners and funders with every key."""
     keys = LINK_KEYS.get(name)
     return value if keys is None else [{k: item.get(k) for k in keys} for item in value]

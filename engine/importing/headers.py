@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from engine.fields import SCHEME_COLUMNS
-from engine.text import key
+from engine.french.text import key
+from engine.records.fields import SCHEME_COLUMNS
 
 # Fields the import sets; the other export columns (state, dates of the record…) are recognised
 # so that a re-imported export lists nothing as unknown, and are ignored.

@@ -5,9 +5,9 @@ import re
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
+from engine.french.text import fold, key
 from engine.importing.values import LIST_SEPARATOR, is_blank, shown_multiline
 from engine.models import Organisation, Territory, VocabularyTerm
-from engine.text import fold, key
 
 V = TypeVar("V")
 ARTICLE = re.compile(r"^(?:(?:les|le|la)\s+|l')")

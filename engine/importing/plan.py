@@ -7,19 +7,19 @@ from sqlalchemy import case, literal, select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
-from engine.fields import header
+from engine.french.text import fold, key
 from engine.importing import lookups
 from engine.importing.headers import Columns, match
 from engine.importing.reader import Table, UnreadableFile
 from engine.importing.report import ImportReport, NewOrganisation, RowResult
 from engine.importing.rows import RowReader
 from engine.importing.values import shown, text
-from engine.inventory import visible_to
 from engine.models import Organisation, Scheme, Territory, VocabularyTerm
-from engine.policy import Actor
+from engine.queries.inventory import visible_to
+from engine.records.fields import header
+from engine.records.values import VOCABULARY_FIELDS
+from engine.rules.policy import Actor
 from engine.services.users import siren_problem
-from engine.text import fold, key
-from engine.values import VOCABULARY_FIELDS
 
 CTM_SIREN = "200055507"
 # A new organisation's kind, guessed from its name; what nothing matches is "other".

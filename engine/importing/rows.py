@@ -8,14 +8,14 @@ from typing import Any
 
 from marshmallow import ValidationError
 
+from engine.french.messages import french_errors
+from engine.french.text import key
 from engine.importing import values as v
 from engine.importing.lookups import Lookup
-from engine.messages import french_errors
 from engine.models import PARTNER_ROLES
-from engine.reference import AID_TYPES, PUBLICS, THEMES
-from engine.schemas import NewSchemeFields
-from engine.text import key
-from engine.values import consistency_errors
+from engine.records.reference import AID_TYPES, PUBLICS, THEMES
+from engine.records.schemas import NewSchemeFields
+from engine.records.values import consistency_errors
 
 Error = tuple[str, str, str]
 
@@ -55,7 +55,7 @@ FORMAT_EXPECTED = {
 ROLES = {key(code): code for code in PARTNER_ROLES} | {
     key(label): code for code, label in PARTNER_ROLES.items()
 }
-# What engine.values.consistency_errors reads of a scheme.
+# What engine.records.values.consistency_errors reads of a scheme.
 CONSISTENCY_FIELDS = ("age_min", "age_max", "start_date", "end_date", "annual_budget")
 ENDING_GROUP = re.compile(r"^(.*?)\s*(?:\(([^()]*)\)|:\s*([^:]*))$")
 

@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from engine.text import fold, key, unguard_formula
+from engine.french.text import fold, key, unguard_formula
 
 # What people write in a cell that has nothing to say.
 BLANKS = {"", "-", "--", "/", "?", "nc", "n/c", "neant", "non communique", "inconnu", "ras"}
@@ -227,5 +227,5 @@ def phone(value: object) -> str | None:
 
 
 def folded_key(value: object) -> str:
-    """Return the matching key of a cell (see engine.text.key)."""
+    """Return the matching key of a cell (see engine.french.text.key)."""
     return key(shown(value))

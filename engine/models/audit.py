@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.base import Base, JSONType
+from engine.db.base import Base, JSONType
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 

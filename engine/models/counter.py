@@ -3,7 +3,7 @@
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.base import Base
+from engine.db.base import Base
 
 
 class ReferenceCounter(Base):

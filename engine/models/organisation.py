@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.base import Base
+from engine.db.base import Base
 
 ORGANISATION_KINDS = {
     "commune": "Commune",

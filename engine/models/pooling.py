@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.base import Base
+from engine.db.base import Base
 from engine.models.organisation import Organisation
 from engine.models.record import WorkflowRecord
 from engine.models.scheme import Money, Scheme

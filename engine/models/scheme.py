@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.base import Base
+from engine.db.base import Base
 from engine.models.organisation import Organisation
 from engine.models.record import WorkflowRecord
 from engine.models.territory import Territory

@@ -3,7 +3,7 @@
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.base import Base
+from engine.db.base import Base
 
 COG_PREFIX = {"commune": "COM", "epci": "EPCI", "department": "DEP"}
 

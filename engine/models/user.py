@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.base import Base
+from engine.db.base import Base
 from engine.models.organisation import Organisation
 
 ROLES = {

@@ -3,7 +3,7 @@
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.base import Base
+from engine.db.base import Base
 
 VOCABULARIES = {"theme": "thématiques", "public": "publics cibles", "aid_type": "nature de l'aide"}
 

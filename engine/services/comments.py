@@ -2,14 +2,14 @@
 
 from marshmallow import ValidationError, fields, validate
 
-from engine import audit
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput
-from engine.messages import french
+from engine.french.messages import french
 from engine.models import Comment
-from engine.policy import Actor
-from engine.records import RECORD_TYPES
+from engine.records import audit
+from engine.records.registry import RECORD_TYPES
+from engine.rules.policy import Actor
 from engine.services.common import RecordRef, ensure_visible, load_facts
-from engine.uow import UnitOfWork
 
 _BODY = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 

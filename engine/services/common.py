@@ -8,9 +8,9 @@ from sqlalchemy import Connection, bindparam, select
 
 from engine.errors import Conflict, NotFound, NotPermitted
 from engine.models.user import User
-from engine.policy import Actor, can_see, inactive_reason
-from engine.records import RECORD_TYPES, RecordFacts, RecordType
-from engine.workflow import Workflow
+from engine.records.registry import RECORD_TYPES, RecordFacts, RecordType
+from engine.rules.policy import Actor, can_see, inactive_reason
+from engine.rules.workflow import Workflow
 
 
 @dataclass(frozen=True)

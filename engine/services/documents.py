@@ -1,10 +1,10 @@
 """Hand out a rendered document as HTML or PDF, and record who printed what."""
 
-from engine import audit
+from engine.db.uow import UnitOfWork
 from engine.documents import Document, to_pdf
 from engine.errors import InvalidInput
-from engine.policy import Actor
-from engine.uow import UnitOfWork
+from engine.records import audit
+from engine.rules.policy import Actor
 
 FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 

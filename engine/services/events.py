@@ -5,13 +5,13 @@ from datetime import datetime
 
 from sqlalchemy import func, not_, or_, select
 
-from engine import audit
+from engine.db.uow import UnitOfWork
 from engine.errors import NotPermitted, Reason
-from engine.inventory import visible_to
 from engine.models import AuditEvent, Scheme
-from engine.policy import Actor, inactive_reason
+from engine.queries.inventory import visible_to
+from engine.records import audit
+from engine.rules.policy import Actor, inactive_reason
 from engine.services.users import require_admin
-from engine.uow import UnitOfWork
 
 # The log is for the committees and administrators; a draft's events stay with those who may see
 # the draft (its organisation's owners and administrators) until it is submitted.

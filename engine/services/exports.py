@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import BinaryIO
 
-from engine import audit
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, NotPermitted
 from engine.exporting import csv_export, json_export, open_data, xlsx_export
 from engine.exporting.source import Inventory
-from engine.inventory import InventoryFilter
-from engine.policy import Actor, inactive_reason
-from engine.uow import UnitOfWork
+from engine.queries.inventory import InventoryFilter
+from engine.records import audit
+from engine.rules.policy import Actor, inactive_reason
 
 WRITERS: dict[str, Callable[[Inventory, BinaryIO], int]] = {
     "csv": csv_export.write,

@@ -5,15 +5,15 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from engine import audit
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, NotPermitted, Reason
 from engine.importing.drafts import write_drafts
 from engine.importing.plan import Context, plan
 from engine.importing.reader import MAX_BYTES, Table, UnreadableFile, read_table
 from engine.importing.report import ImportReport
-from engine.policy import Actor, inactive_reason
+from engine.records import audit
+from engine.rules.policy import Actor, inactive_reason
 from engine.services.users import new_organisation
-from engine.uow import UnitOfWork
 
 IMPORTERS = frozenset({"admin", "cotech"})
 IMPORT_LOCK_KEY = 0x494D504F5254  # "IMPORT"

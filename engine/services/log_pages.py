@@ -10,14 +10,13 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from engine import audit
 from engine.clock import MARTINIQUE
-from engine.models import AuditEvent, Pooling, Scheme, User
-from engine.policy import Actor
+from engine.db.uow import UnitOfWork
+from engine.models import AuditEvent, User
+from engine.records import audit
+from engine.records.registry import RECORD_TYPES
+from engine.rules.policy import Actor
 from engine.services.events import EventFilter, ensure_may_read_log, readable_event_conditions
-from engine.uow import UnitOfWork
-
-REFERENCED = {"scheme": Scheme, "pooling": Pooling}
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def find_record(uow: UnitOfWork, record_type: str | None, text: str) -> tuple[st
     text = text.strip()
     if text.isdigit() and len(text) <= 12:
         return (record_type, int(text)) if record_type else None
-    kinds = [record_type] if record_type else [*REFERENCED, "user"]
+    kinds = [record_type] if record_type else [*RECORD_TYPES, "user"]
     for kind in kinds:
         found = _by_reference(uow, kind, text)
         if found is not None:
@@ -81,8 +80,8 @@ def find_record(uow: UnitOfWork, record_type: str | None, text: str) -> tuple[st
 
 
 def _by_reference(uow: UnitOfWork, kind: str, text: str) -> int | None:
-    if kind in REFERENCED:
-        model = REFERENCED[kind]
+    if kind in RECORD_TYPES:
+        model = RECORD_TYPES[kind].model
         return uow.session.scalar(select(model.id).where(model.reference == text.upper()))
     if kind == "user":
         return uow.session.scalar(select(User.id).where(func.lower(User.email) == text.lower()))

@@ -5,23 +5,21 @@ from typing import Any
 from marshmallow import Schema, ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import audit
 from engine.clock import local
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, NotPermitted, Reason
-from engine.messages import french_errors
+from engine.french.messages import french_errors
+from engine.french.text import searchable
 from engine.models import Organisation, Pooling, Scheme
-from engine.policy import Actor, inactive_reason, role_reason
-from engine.records import RECORD_TYPES, RecordType
-from engine.schemas import NewPoolingFields, NewSchemeFields, PoolingFields, SchemeFields
+from engine.records import audit
+from engine.records.registry import RECORD_TYPES, RecordType
+from engine.records.schemas import NewPoolingFields, NewSchemeFields
+from engine.records.values import apply_values, consistency_errors
+from engine.rules.policy import Actor, inactive_reason, role_reason
+from engine.rules.workflow import Workflow
 from engine.services.common import conflict, load_facts, open_record
 from engine.services.references import next_reference
 from engine.services.transitions import missing_requirements
-from engine.text import searchable
-from engine.uow import UnitOfWork
-from engine.values import apply_values, consistency_errors
-from engine.workflow import Workflow
-
-EDIT_SCHEMAS = {"scheme": SchemeFields(), "pooling": PoolingFields()}
 
 
 def create_scheme(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Scheme:
@@ -132,7 +130,7 @@ def edit_record(
     """Change fields of a record in a state the actor may edit; audit each before/after."""
     _, rtype, facts, workflow = open_record(uow, record, actor, expected_version)
     ensure_editable(workflow, rtype, facts, actor)
-    clean = _load(EDIT_SCHEMAS[rtype.name], data)
+    clean = _load(rtype.edit_fields(), data)
     obj = uow.session.get(rtype.model, facts.id, populate_existing=True)
     changes = apply_values(uow.session, obj, clean)
     _check_consistency(obj)
@@ -158,14 +156,15 @@ def ensure_editable(workflow: Workflow, rtype: RecordType, facts, actor: Actor) 
         raise NotPermitted(
             Reason(
                 "final_state",
-                f"Impossible de modifier {rtype.label} : son état « {state.label} » est définitif.",
+                f"Impossible de modifier {rtype.french.this} : "
+                f"son état « {state.label} » est définitif.",
             )
         )
     if not state.editors:
         raise NotPermitted(
             Reason(
                 "not_editable",
-                f"Impossible de modifier {rtype.label} à l'état « {state.label} ».",
+                f"Impossible de modifier {rtype.french.this} à l'état « {state.label} ».",
             )
         )
     reason = role_reason(state.editors, actor, facts.organisation_id)

@@ -11,13 +11,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
-from engine import audit
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, MaillageError, NotFound, NotPermitted
 from engine.models import SignInFailure, User
-from engine.passwords import hash_password, password_problem, verify_password
-from engine.policy import SYSTEM, Actor, inactive_reason
+from engine.records import audit
+from engine.rules.passwords import hash_password, password_problem, verify_password
+from engine.rules.policy import SYSTEM, Actor, inactive_reason
 from engine.services.users import _ensure_admin, audit_user_event, end_sessions
-from engine.uow import UnitOfWork
 
 REFUSED = "Adresse électronique ou mot de passe incorrect."
 

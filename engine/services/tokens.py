@@ -8,11 +8,11 @@ from functools import cache
 from sqlalchemy import Connection, Select, bindparam, select
 from sqlalchemy.orm import Session
 
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, NotFound, NotPermitted, Reason
 from engine.models import ApiToken, User, UserRole
-from engine.policy import Actor, inactive_reason
+from engine.rules.policy import Actor, inactive_reason
 from engine.services.users import audit_user_event
-from engine.uow import UnitOfWork
 
 PREFIX = "mlg_"
 

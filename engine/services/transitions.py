@@ -8,27 +8,27 @@ from typing import Any
 from sqlalchemy import bindparam, update
 from sqlalchemy.orm import object_session
 
-from engine import audit
-from engine.effects import EFFECTS, EffectContext
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, NotPermitted, Reason
-from engine.inputs import jsonable_inputs, validate_inputs
-from engine.policy import STAMPS, Actor, guard_reasons, role_reason
-from engine.records import RECORD_TYPES, RecordFacts, RecordType
-from engine.services.common import (
-    RecordRef,
-    conflict,
-    ensure_visible,
-    load_facts,
-    open_record,
-)
-from engine.uow import UnitOfWork
-from engine.workflow import (
+from engine.records import audit
+from engine.records.registry import RECORD_TYPES, RecordFacts, RecordType
+from engine.rules.effects import EFFECTS, EffectContext
+from engine.rules.inputs import jsonable_inputs, validate_inputs
+from engine.rules.policy import STAMPS, Actor, guard_reasons, role_reason
+from engine.rules.workflow import (
     InputSpec,
     StateDef,
     TransitionDef,
     Workflow,
     WorkflowRegistry,
     default_registry,
+)
+from engine.services.common import (
+    RecordRef,
+    conflict,
+    ensure_visible,
+    load_facts,
+    open_record,
 )
 
 
@@ -216,7 +216,7 @@ def _authorise(
         raise NotPermitted(
             Reason(
                 "wrong_state",
-                f"Action « {candidates[0].label} » impossible : {rtype.label} est à l'état "
+                f"Action « {candidates[0].label} » impossible : {rtype.french.this} est à l'état "
                 f"« {state.label} ».",
             )
         )

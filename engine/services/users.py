@@ -4,13 +4,13 @@ import re
 
 from sqlalchemy import or_, select
 
-from engine import audit
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, NotFound, NotPermitted, Reason
+from engine.french.text import searchable
 from engine.models import ORGANISATION_KINDS, ROLES, Organisation, User, UserRole
-from engine.passwords import hash_password, password_problem
-from engine.policy import Actor, inactive_reason
-from engine.text import searchable
-from engine.uow import UnitOfWork
+from engine.records import audit
+from engine.rules.passwords import hash_password, password_problem
+from engine.rules.policy import Actor, inactive_reason
 
 LOCALES = ("fr", "en")
 

@@ -8,12 +8,12 @@ import re
 
 from sqlalchemy import func, select
 
-from engine import audit
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, NotFound
 from engine.models import VOCABULARIES, VocabularyTerm
-from engine.policy import Actor
+from engine.records import audit
+from engine.rules.policy import Actor
 from engine.services.users import require_admin
-from engine.uow import UnitOfWork
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 

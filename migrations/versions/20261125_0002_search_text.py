@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from engine.text import searchable
+from engine.french.text import searchable
 
 revision: str = "0002"
 down_revision: str | Sequence[str] | None = "0001"

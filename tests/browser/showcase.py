@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 
+from engine.db.uow import UnitOfWork
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
-from engine.uow import UnitOfWork
 from tests.factories import World
 
 SCHEMES = {

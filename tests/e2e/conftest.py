@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from engine.db.uow import UnitOfWork
 from engine.services.tokens import create_token
-from engine.uow import UnitOfWork
 from tests.factories import World
 from tests.integration.conftest import world  # noqa: F401 (the same world fixture)
 

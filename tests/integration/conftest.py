@@ -3,8 +3,8 @@
 import pytest
 from argon2 import PasswordHasher, profiles
 
-from engine import passwords
-from engine.database import Database
+from engine.db.database import Database
+from engine.rules import passwords
 from tests.factories import World
 
 

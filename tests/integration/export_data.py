@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from engine.policy import SYSTEM
-from engine.reference import PUBLICS
+from engine.db.uow import UnitOfWork
+from engine.records.reference import PUBLICS
+from engine.rules.policy import SYSTEM
 from engine.services.common import RecordRef
 from engine.services.records import create_scheme
 from engine.services.users import add_organisation
-from engine.uow import UnitOfWork
 from tests.factories import World
 
 TRICKY_DESCRIPTION = 'Accueil ; écoute\nsuivi "renforcé" ;\r\nbilan à 6 mois.'

@@ -13,15 +13,15 @@ import pytest
 from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from engine import audit
-from engine.base import Base
-from engine.database import Database
+from engine.db.base import Base
+from engine.db.database import Database
+from engine.db.uow import UnitOfWork
 from engine.models import AuditEvent
+from engine.records import audit
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
 from engine.services.records import edit_record
 from engine.services.transitions import apply_transition
-from engine.uow import UnitOfWork
 from tests.factories import World
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,11 +173,11 @@ import json, os, signal, sys
 
 from sqlalchemy import event
 
-from engine.database import Database
-from engine.policy import Actor
+from engine.db.database import Database
+from engine.rules.policy import Actor
 from engine.services.common import RecordRef
 from engine.services.transitions import apply_transition
-from engine.uow import UnitOfWork
+from engine.db.uow import UnitOfWork
 
 url, record_id, actor = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
 db = Database(url)

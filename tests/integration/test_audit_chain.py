@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
-from engine import audit
-from engine.database import Database
+from engine.db.database import Database
+from engine.db.uow import UnitOfWork
 from engine.models import AuditEvent
-from engine.records import RECORD_TYPES
+from engine.records import audit
+from engine.records.registry import RECORD_TYPES
+from engine.rules.workflow import default_registry
 from engine.services.comments import add_comment
-from engine.uow import UnitOfWork
-from engine.workflow import default_registry
 from tests.factories import World
 
 EVENTS = AuditEvent.__table__

@@ -3,12 +3,13 @@
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from engine.db.uow import UnitOfWork
 from engine.exporting.source import SCHEME_LOADS
 from engine.models import Pooling, Scheme
-from engine.records import RECORD_TYPES
-from engine.representation import pooling_dict, read_records, scheme_dict
+from engine.records.batch import read_records
+from engine.records.registry import RECORD_TYPES
+from engine.records.representation import pooling_dict, scheme_dict
 from engine.services.common import load_facts
-from engine.uow import UnitOfWork
 from tests.factories import World
 from tests.integration.export_data import varied_inventory
 

@@ -2,12 +2,12 @@
 
 import pytest
 
+from engine.db.uow import UnitOfWork
 from engine.errors import NotFound
-from engine.policy import SYSTEM
-from engine.records import RECORD_TYPES
+from engine.records.registry import RECORD_TYPES
+from engine.rules.policy import SYSTEM
 from engine.services.common import load_facts
 from engine.services.transitions import available_transitions, available_transitions_many
-from engine.uow import UnitOfWork
 from tests.factories import PATHS, World
 
 

@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import main
+from engine.db.uow import UnitOfWork
 from engine.models import ApiToken, AuditEvent
 from engine.services.tokens import user_for_token
-from engine.uow import UnitOfWork
 from tests.factories import World
 from tests.integration.test_cli import _environment
 

@@ -10,15 +10,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from engine import audit
-from engine.database import Database
+from engine.db.database import Database
+from engine.db.uow import UnitOfWork
 from engine.errors import Conflict
 from engine.models import AuditEvent, Scheme
-from engine.policy import Actor
+from engine.records import audit
+from engine.rules.policy import Actor
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
 from engine.services.transitions import apply_transition
-from engine.uow import UnitOfWork
 
 PROCESSES = 4
 PER_PROCESS = 50

@@ -1,15 +1,17 @@
 """Dashboard figures on a small known world: states, overdue, weekly flow, coverage."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
-from engine import dashboard
+from engine.db.uow import UnitOfWork
 from engine.models import Scheme, Territory, VocabularyTerm
-from engine.uow import UnitOfWork
+from engine.queries import dashboard
+from tests.factories import clock_start
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+# Two hours before the test clock starts (the world's records are made at its start).
+NOW = clock_start() - timedelta(hours=2)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import text
 
-from engine.migrate import current_revision, head_revision
+from engine.db.migrate import current_revision, head_revision
 
 INSERT_ORGANISATION = (
     "INSERT INTO organisation (name, kind, created_at) "

@@ -11,8 +11,9 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from cli.main import main
-from engine.clock import local, utcnow
-from engine.database import Database
+from engine.clock import local
+from engine.db.database import Database
+from engine.db.uow import UnitOfWork
 from engine.documents import (
     case_file_document,
     copil_agenda_document,
@@ -23,14 +24,13 @@ from engine.documents import (
     to_pdf,
 )
 from engine.errors import NotFound
-from engine.fields import POOLING_COLUMNS, SCHEME_COLUMNS
 from engine.models import AuditEvent, Pooling, Scheme, VocabularyTerm
+from engine.records.fields import POOLING_COLUMNS, SCHEME_COLUMNS
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
 from engine.services.documents import issue_document
 from engine.services.records import edit_record
 from engine.services.transitions import apply_transition
-from engine.uow import UnitOfWork
 from tests.factories import World
 
 NNBSP, NBSP = "\u202f", "\xa0"  # Babel's fr_FR thousands separator, and before "€"
@@ -285,8 +285,8 @@ def test_pdf_is_a_pdf_with_the_text_of_the_document(world, approved, tmp_path):
     assert "Décision" in text and DECISION in text
 
 
-def test_each_document_handed_out_adds_one_print_event(world, approved):
-    today = local(utcnow()).date()
+def test_each_document_handed_out_adds_one_print_event(world, approved, test_clock):
+    today = local(test_clock()).date()
     builders = [
         (lambda uow, a: case_file_document(uow, a, approved), "scheme", "case_file", "pdf"),
         (lambda uow, a: copil_agenda_document(uow, a, today), "copil", "copil_agenda", "html"),
@@ -316,14 +316,14 @@ def test_rendering_alone_writes_nothing(world, approved):
     assert _events(world.db) == before
 
 
-def test_cli_writes_html_and_pdf(world, approved, tmp_path: Path):
+def test_cli_writes_html_and_pdf(world, approved, tmp_path: Path, test_clock):
     env = {"MAILLAGE_DATABASE_URL": world.db.url.render_as_string(hide_password=False)}
     with UnitOfWork(world.db) as uow:
         reference = case_file_document(uow, world.actors["copil"], approved).record_reference
     runner = CliRunner()
     html, pdf = tmp_path / "dossier.html", tmp_path / "dossier.pdf"
     agenda, decisions = tmp_path / "odj.pdf", tmp_path / "decisions.html"
-    until = (local(utcnow()).date() + timedelta(days=1)).strftime("%d/%m/%Y")
+    until = (local(test_clock()).date() + timedelta(days=1)).strftime("%d/%m/%Y")
     for args in (
         ["case-file", reference, "-o", str(html)],
         ["case-file", reference, "-o", str(pdf)],

@@ -1,7 +1,7 @@
 """Possible duplicates of a scheme being typed: close titles, visible schemes only."""
 
-from engine.duplicates import significant_words, similar_schemes
-from engine.uow import UnitOfWork
+from engine.db.uow import UnitOfWork
+from engine.queries.duplicates import significant_words, similar_schemes
 
 
 def _similar(world, who: str, title: str, **kwargs):

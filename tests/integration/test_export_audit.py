@@ -12,13 +12,13 @@ from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
 from cli.main import main
-from engine import audit as chain
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, NotPermitted
-from engine.inventory import InventoryFilter
 from engine.models import AuditEvent
-from engine.policy import Actor
+from engine.queries.inventory import InventoryFilter
+from engine.records import audit as chain
+from engine.rules.policy import Actor
 from engine.services.exports import FORMATS, export_inventory
-from engine.uow import UnitOfWork
 from tests.integration.export_data import varied_inventory
 
 SECRETS = ("Brouillon confidentiel", "Brouillon de la ville")

@@ -9,14 +9,14 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from engine.db.uow import UnitOfWork
 from engine.exporting.source import SCHEME_LOADS
-from engine.fields import POOLING_COLUMNS, SCHEME_COLUMNS, header
-from engine.inventory import InventoryFilter, scheme_query
 from engine.models import Scheme, VocabularyTerm
-from engine.representation import scheme_dict
+from engine.queries.inventory import InventoryFilter, scheme_query
+from engine.records.fields import POOLING_COLUMNS, SCHEME_COLUMNS, header
+from engine.records.representation import scheme_dict
 from engine.services.exports import export_inventory
 from engine.services.imports import plan_import
-from engine.uow import UnitOfWork
 from tests.integration.export_data import TRICKY_DESCRIPTION, varied_inventory
 
 

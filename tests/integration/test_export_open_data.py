@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from frictionless import Resource, Schema, validate
 
+from engine.db.uow import UnitOfWork
 from engine.exporting import open_data
-from engine.inventory import InventoryFilter
 from engine.models import AuditEvent, Scheme
+from engine.queries.inventory import InventoryFilter
 from engine.services.exports import export_inventory
-from engine.uow import UnitOfWork
 from tests.integration.export_data import varied_inventory
 
 STANDARD = Path(__file__).resolve().parents[1] / "data" / "schema-dispositif-aide"

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine import audit
-from engine.base import Base
+from engine.db.base import Base
+from engine.db.uow import UnitOfWork
 from engine.errors import NotPermitted
 from engine.models import AuditEvent, Organisation, Scheme
+from engine.records import audit
 from engine.services.imports import ImportRejected, plan_import, run_import
 from engine.services.records import new_scheme
-from engine.uow import UnitOfWork
 from tests.factories import World
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
@@ -312,9 +312,9 @@ def test_new_scheme_lets_the_import_service_act_for_cotech(world: World):
 
 
 def test_a_misspelt_commune_is_refused_with_a_suggestion_in_the_dry_run(world):
-    from engine.policy import Actor
+    from engine.db.uow import UnitOfWork
+    from engine.rules.policy import Actor
     from engine.services.imports import plan_import
-    from engine.uow import UnitOfWork
 
     csv = "Intitulé;Porteur;Communes concernées\nMédiation;Ville de Fort-de-France;Sainte-Lucie\n"
     with UnitOfWork(world.db) as uow:
@@ -328,10 +328,10 @@ def test_a_misspelt_commune_is_refused_with_a_suggestion_in_the_dry_run(world):
 
 
 def test_a_large_import_is_chained_and_verifiable_event_by_event(world):
-    from engine import audit
+    from engine.db.uow import UnitOfWork
     from engine.models import AuditEvent
+    from engine.records import audit
     from engine.services.imports import run_import
-    from engine.uow import UnitOfWork
 
     lines = ["Intitulé;Porteur;Budget (€);Date de début;Communes concernées"]
     lines += [
@@ -360,8 +360,8 @@ def test_a_large_import_is_chained_and_verifiable_event_by_event(world):
 def test_a_duplicate_of_a_draft_the_importer_cannot_open_is_reported_without_its_reference(
     world,
 ):
+    from engine.db.uow import UnitOfWork
     from engine.services.imports import plan_import
-    from engine.uow import UnitOfWork
 
     world.scheme("draft", title="Médiation confidentielle")
     csv = "Intitulé;Porteur\nMédiation confidentielle;Ville de Fort-de-France\n"

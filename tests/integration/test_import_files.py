@@ -13,20 +13,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from cli.main import main
-from engine.base import Base
-from engine.database import Database
+from engine.db.base import Base
+from engine.db.database import Database
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput
 from engine.importing import reader
 from engine.importing.reader import UnreadableFile
-from engine.inventory import InventoryFilter
 from engine.models import Organisation, Scheme
-from engine.policy import SYSTEM
-from engine.reference import load_reference
-from engine.representation import scheme_dict
+from engine.queries.inventory import InventoryFilter
+from engine.records.reference import load_reference
+from engine.records.representation import scheme_dict
+from engine.rules.policy import SYSTEM
 from engine.services.exports import export_inventory
 from engine.services.imports import plan_import, run_import
 from engine.services.users import add_organisation
-from engine.uow import UnitOfWork
 from tests.factories import World
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"

@@ -4,11 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from engine import inventory as inventory_module
-from engine.clock import utcnow
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput
-from engine.inventory import InventoryFilter, parse_filter, scheme_query
-from engine.uow import UnitOfWork
+from engine.queries import inventory as inventory_module
+from engine.queries.inventory import InventoryFilter, parse_filter, scheme_query
 
 
 def titles(world, actor_key, **filters):
@@ -48,8 +47,8 @@ def test_text_search_ignores_case_and_accents_and_reads_the_organisation(invento
 
 
 def test_a_common_word_finds_the_same_schemes_checked_row_by_row(inventory, monkeypatch):
-    # Past engine.inventory._COMMON matches, SQLite walks the sort's index instead of looking
-    # each match up: the answer must not change.
+    # Past engine.queries.inventory._COMMON matches, SQLite walks the sort's index instead of
+    # looking each match up: the answer must not change.
     searches = ("reussite EDUCATIVE", "ecoute", "fort-de-france", "au", "100%", "media")
     before = {q: titles(inventory, "cotech", q=q) for q in searches}
     monkeypatch.setattr(inventory_module, "_COMMON", 0)
@@ -94,9 +93,10 @@ def test_drafts_are_listed_only_for_their_organisation_and_admins(inventory):
         assert "Brouillon confidentiel" not in titles(inventory, outsider)
 
 
-def test_updated_since(inventory):
-    assert titles(inventory, "cotech", updated_since=utcnow() + timedelta(minutes=1)) == []
-    assert len(titles(inventory, "cotech", updated_since=utcnow() - timedelta(days=1))) == 4
+def test_updated_since(inventory, test_clock):
+    now = test_clock()
+    assert titles(inventory, "cotech", updated_since=now + timedelta(minutes=1)) == []
+    assert len(titles(inventory, "cotech", updated_since=now - timedelta(days=1))) == 4
 
 
 def test_a_filter_read_from_text_refuses_unknown_values_in_french(inventory):

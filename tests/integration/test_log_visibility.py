@@ -1,8 +1,8 @@
 """The audit log keeps a draft's events with those who may see the draft, until it is submitted."""
 
+from engine.db.uow import UnitOfWork
 from engine.services.events import EventFilter, find_events
 from engine.services.log_pages import page_events
-from engine.uow import UnitOfWork
 from tests.factories import World
 
 

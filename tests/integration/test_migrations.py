@@ -8,9 +8,9 @@ from sqlalchemy import CheckConstraint, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 import engine.models  # noqa: F401  (registers every table on the metadata)
-from engine.base import Base
-from engine.database import Database
-from engine.migrate import (
+from engine.db.base import Base
+from engine.db.database import Database
+from engine.db.migrate import (
     current_revision,
     downgrade,
     head_revision,

@@ -2,10 +2,10 @@
 
 import pytest
 
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput
 from engine.models import Pooling
 from engine.services.records import edit_record
-from engine.uow import UnitOfWork
 
 
 def test_a_pooling_sent_back_with_a_rejected_member_can_be_mended_and_approved(world):

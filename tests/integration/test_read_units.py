@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from engine.database import Database
+from engine.db.database import Database
+from engine.db.uow import UnitOfWork
 from engine.models import Territory
-from engine.uow import UnitOfWork
 
 
 def _in_transaction_block(uow: UnitOfWork) -> bool:

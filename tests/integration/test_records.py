@@ -9,14 +9,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from engine.db.uow import UnitOfWork
 from engine.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from engine.models import AuditEvent, Comment, Organisation, Pooling, Scheme, User
-from engine.policy import SYSTEM, Actor
+from engine.rules.policy import SYSTEM, Actor
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
 from engine.services.records import create_pooling, create_scheme, edit_record
 from engine.services.users import add_organisation, add_user
-from engine.uow import UnitOfWork
 from tests.factories import PASSWORD, World
 
 # ---- helpers --------------------------------------------------------------------------------

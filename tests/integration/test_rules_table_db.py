@@ -10,12 +10,12 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, NotFound, NotPermitted
 from engine.models import AuditEvent, Pooling, Scheme
 from engine.services.common import RecordRef
 from engine.services.records import create_pooling
 from engine.services.transitions import apply_transition
-from engine.uow import UnitOfWork
 from tests.factories import World
 from tests.workflows.rules import RELATIONS_OF, SPECS, outcome
 

@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, NotPermitted
 from engine.models import AuditEvent, SignInFailure, User
 from engine.services.signin import (
@@ -14,13 +15,12 @@ from engine.services.signin import (
     sign_out,
 )
 from engine.services.users import set_user_active
-from engine.uow import UnitOfWork
 from tests.factories import PASSWORD, Clock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock(test_clock: Clock) -> Clock:
+    return test_clock
 
 
 def attempt(world, clock, email="owner@example.mq", password=PASSWORD, address="10.0.0.1"):

@@ -5,15 +5,15 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from engine.effects import EFFECTS
+from engine.db.uow import UnitOfWork
 from engine.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from engine.models import AuditEvent, Pooling, Scheme
-from engine.policy import Actor
+from engine.rules.effects import EFFECTS
+from engine.rules.policy import Actor
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
 from engine.services.records import edit_record
 from engine.services.transitions import apply_transition, available_transitions
-from engine.uow import UnitOfWork
 from tests.factories import World
 
 SUBMITTER_MESSAGE = "Vous avez soumis ce dispositif : un autre membre du COTECH doit l'examiner."

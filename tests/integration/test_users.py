@@ -1,9 +1,9 @@
 """Users and organisations as the audit log records them."""
 
+from engine.db.uow import UnitOfWork
 from engine.models import AuditEvent
-from engine.policy import SYSTEM
+from engine.rules.policy import SYSTEM
 from engine.services.users import add_user
-from engine.uow import UnitOfWork
 
 
 def test_a_user_with_a_long_email_is_created_and_audited_on_every_backend(world):

@@ -1,15 +1,17 @@
 """The worklist: what awaits each role, oldest first, deadlines and separation of duties."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import update
 
+from engine.db.uow import UnitOfWork
 from engine.models import Pooling, Scheme
+from engine.queries.worklist import worklist
 from engine.services.records import create_scheme
-from engine.uow import UnitOfWork
-from engine.worklist import worklist
+from tests.factories import clock_start
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+# Two hours before the test clock starts (the world's records are made at its start).
+NOW = clock_start() - timedelta(hours=2)
 
 
 def entered(world, model, record_id: int, days_ago: int) -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.audit import GENESIS, HASHED, Checkpoint, event_hash, jsonable, replay
+from engine.records.audit import GENESIS, HASHED, Checkpoint, event_hash, jsonable, replay
 
 MARTINIQUE = timezone(timedelta(hours=-4))
 

@@ -1,6 +1,6 @@
 import pytest
 
-from engine.database import Database
+from engine.db.database import Database
 from engine.errors import DatabaseNotReady
 
 

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
-from engine.deadlines import due_at, is_overdue
-from engine.workflow import default_registry
+from engine.rules.deadlines import due_at, is_overdue
+from engine.rules.workflow import default_registry
 
 ENTERED = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 

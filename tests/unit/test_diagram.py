@@ -5,8 +5,8 @@ from html import escape
 
 import pytest
 
-from engine.diagram import draw, layout
-from engine.workflow import default_registry, load_workflow
+from engine.rules.diagram import draw, layout
+from engine.rules.workflow import default_registry, load_workflow
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -115,7 +115,7 @@ transitions:
 
 
 def test_a_kept_drawing_equals_a_fresh_one_and_follows_state_and_language():
-    from engine.diagram import _draw
+    from engine.rules.diagram import _draw
 
     workflow = default_registry().current("scheme")
     args = {"title": "Circuit", "description": "Actuel"}

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.formatting import day, long_day, moment, money, number
+from engine.french.formatting import day, long_day, moment, money, number
 
 NNBSP, NBSP = "\u202f", "\xa0"  # what Babel's fr_FR puts between thousands and before "€"
 

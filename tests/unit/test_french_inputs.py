@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.inputs_fr import (
+from engine.french.inputs import (
     FrenchInputError,
     amount_text,
     date_text,

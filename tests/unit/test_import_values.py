@@ -10,7 +10,7 @@ from engine.importing.headers import match
 from engine.importing.lookups import territories, vocabulary
 from engine.importing.reader import UnreadableFile, read_table
 from engine.models import Territory, VocabularyTerm
-from engine.reference import THEMES
+from engine.records.reference import THEMES
 
 
 @pytest.mark.parametrize(

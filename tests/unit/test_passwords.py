@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.passwords import common_passwords, password_problem
+from engine.rules.passwords import common_passwords, password_problem
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.policy import SYSTEM, Actor, can_see, guard_reasons, role_reason
+from engine.rules.policy import SYSTEM, Actor, can_see, guard_reasons, role_reason
 from engine.services.users import siren_problem
 
 ORGANISATION, OTHER = 10, 11

@@ -6,8 +6,14 @@ from decimal import Decimal
 import pytest
 from marshmallow import ValidationError
 
-from engine.messages import french, french_errors
-from engine.schemas import FunderFields, Money, NewSchemeFields, SchemeFields, normalise_phone
+from engine.french.messages import french, french_errors
+from engine.records.schemas import (
+    FunderFields,
+    Money,
+    NewSchemeFields,
+    SchemeFields,
+    normalise_phone,
+)
 
 
 def load_errors(schema, data) -> dict[str, list[str]]:

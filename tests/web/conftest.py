@@ -7,9 +7,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.config import Settings
+from engine.db.config import Settings
+from engine.db.uow import UnitOfWork
 from engine.services.tokens import create_token
-from engine.uow import UnitOfWork
 from tests.factories import PASSWORD, Clock, World
 from tests.integration.conftest import world  # noqa: F401 (the same world fixture)
 
@@ -117,7 +117,8 @@ def ui(app: Flask, world: World):  # noqa: F811
 
 
 @pytest.fixture
-def clock(app: Flask) -> Clock:
-    """The application's clock, moved by hand (session lifetimes, sign-in throttling)."""
-    app.config["MAILLAGE_CLOCK"] = clock = Clock()
-    return clock
+def clock(app: Flask, test_clock: Clock) -> Clock:
+    """The application's clock, moved by hand (session lifetimes, sign-in throttling): the test
+    clock, which the engine's units of work follow too."""
+    app.config["MAILLAGE_CLOCK"] = test_clock
+    return test_clock

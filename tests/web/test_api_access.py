@@ -2,9 +2,9 @@
 
 import pytest
 
+from engine.db.uow import UnitOfWork
 from engine.models import ApiToken, User
 from engine.services.tokens import create_token, revoke_token
-from engine.uow import UnitOfWork
 from tests.web.conftest import Caller
 
 SCHEMES = "/api/v1/schemes"

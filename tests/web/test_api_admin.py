@@ -2,9 +2,9 @@
 
 import pytest
 
+from engine.db.uow import UnitOfWork
 from engine.models import AuditEvent
 from engine.services.users import set_user_active, set_user_roles
-from engine.uow import UnitOfWork
 from tests.factories import PASSWORD
 
 NEW_USER = {

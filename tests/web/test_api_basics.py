@@ -17,9 +17,9 @@ def test_no_token_or_a_wrong_one_gets_401_in_the_json_shape(client, api):
 
 
 def test_a_revoked_token_or_a_deactivated_user_is_refused(world, client, api):
+    from engine.db.uow import UnitOfWork
     from engine.models import ApiToken, User
     from engine.services.tokens import revoke_token
-    from engine.uow import UnitOfWork
 
     assert api["cotech"].get("/api/v1/territories").status_code == 200
     with UnitOfWork(world.db) as uow:
@@ -51,8 +51,8 @@ def test_an_unknown_path_and_a_wrong_method_answer_json_with_allow(api):
 
 
 def test_token_creation_and_revocation_are_audited(world, api):
+    from engine.db.uow import UnitOfWork
     from engine.models import AuditEvent
-    from engine.uow import UnitOfWork
 
     with UnitOfWork(world.db) as uow:
         actions = [e.action for e in uow.session.query(AuditEvent).order_by(AuditEvent.position)]

@@ -5,8 +5,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from engine.clock import utcnow
-
 FIELDS = {
     "position",
     "record_type",
@@ -45,7 +43,7 @@ def test_events_come_in_chain_order_by_page_with_a_total(api):
     assert second["items"][0]["prev_hash"] == first["items"][-1]["hash"]
 
 
-def test_events_are_filtered(world, api):
+def test_events_are_filtered(world, api, test_clock):
     scheme = world.scheme("recorded")
     query = f"/api/v1/events?record_type=scheme&record_id={scheme.id}"
     events = api["copil"].get(query).json
@@ -54,7 +52,7 @@ def test_events_are_filtered(world, api):
     owner = world.actors["owner"].id
     by_actor = api["copil"].get(f"/api/v1/events?actor_id={owner}&action=submit").json
     assert by_actor["total"] == 1 and by_actor["items"][0]["to_state"] == "recorded"
-    today = utcnow().date()
+    today = test_clock().date()
     tomorrow = (today + timedelta(days=2)).isoformat()
     assert api["copil"].get(f"/api/v1/events?since={tomorrow}").json["total"] == 0
     yesterday = (today - timedelta(days=2)).isoformat()

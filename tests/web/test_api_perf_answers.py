@@ -5,10 +5,10 @@ answer must be what dumping it would give. The bearer's actor is read in one sta
 (actor_for_token): it must be the Actor of user_for_token.
 """
 
-from engine.policy import SYSTEM, Actor
+from engine.db.uow import UnitOfWork
+from engine.rules.policy import SYSTEM, Actor
 from engine.services.tokens import actor_for_token, create_token, user_for_token
 from engine.services.users import set_user_active, set_user_roles
-from engine.uow import UnitOfWork
 from tests.factories import World
 from tests.integration.export_data import varied_inventory
 from web.api.schemas import PoolingPageSchema, PoolingSchema, SchemePageSchema, SchemeSchema

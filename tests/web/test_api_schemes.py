@@ -2,8 +2,8 @@
 
 import pytest
 
+from engine.db.uow import UnitOfWork
 from engine.models import AuditEvent
-from engine.uow import UnitOfWork
 
 SCHEMES = "/api/v1/schemes"
 

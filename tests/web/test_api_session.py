@@ -1,8 +1,8 @@
 """A signed-in browser session reads the API, writes only with its CSRF token, and ends
 when the user's session version moves (sign-out everywhere, deactivation, role change)."""
 
+from engine.db.uow import UnitOfWork
 from engine.models import User
-from engine.uow import UnitOfWork
 
 
 def sign_in(client, world, key: str) -> None:

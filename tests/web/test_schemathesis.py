@@ -19,8 +19,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from engine.db.uow import UnitOfWork
 from engine.services.tokens import create_token
-from engine.uow import UnitOfWork
 
 pytestmark = pytest.mark.slow
 

@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
+from engine.db.uow import UnitOfWork
 from engine.models import ApiToken, AuditEvent, User
-from engine.uow import UnitOfWork
 from tests.factories import PASSWORD
 
 NEW = "une phrase assez longue et rare"

@@ -5,8 +5,8 @@ import io
 import pytest
 from sqlalchemy import func, select
 
+from engine.db.uow import UnitOfWork
 from engine.models import AuditEvent, Organisation, Scheme, User, VocabularyTerm
-from engine.uow import UnitOfWork
 
 NEW_PASSWORD = "une phrase assez longue et rare"
 

@@ -4,8 +4,8 @@ from html import unescape
 
 import pytest
 
+from engine.db.uow import UnitOfWork
 from engine.services.users import set_locale
-from engine.uow import UnitOfWork
 
 
 def _text(response, status: int = 200) -> str:

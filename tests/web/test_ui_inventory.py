@@ -4,9 +4,9 @@ import re
 
 import pytest
 
+from engine.db.uow import UnitOfWork
 from engine.services.common import RecordRef
 from engine.services.records import edit_record
-from engine.uow import UnitOfWork
 
 ROW = re.compile(r'<td class="reference">([^<]+)</td>')
 

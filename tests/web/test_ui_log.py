@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from engine.clock import local, utcnow
+from engine.clock import local
 from engine.models import AuditEvent
 
 EVENTS = AuditEvent.__table__
@@ -97,9 +97,9 @@ def test_filter_by_actor_and_action(ui, world):
     assert "valider l'examen" not in events_table(response)
 
 
-def test_filter_by_french_dates(ui, world):
+def test_filter_by_french_dates(ui, world, test_clock):
     world.scheme("recorded")
-    today = local(utcnow()).date()
+    today = local(test_clock()).date()
     browser = ui("cotech")
     day = today.strftime("%d/%m/%Y")
     assert shown_positions(browser.get(f"/journal?since={day}&until={day}"))

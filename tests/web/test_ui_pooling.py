@@ -7,8 +7,8 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
+from engine.db.uow import UnitOfWork
 from engine.models import Pooling, Scheme
-from engine.uow import UnitOfWork
 
 
 def text_of(response) -> str:

@@ -5,8 +5,8 @@ from html import unescape
 
 from sqlalchemy import select
 
+from engine.db.uow import UnitOfWork
 from engine.models import Pooling, Scheme
-from engine.uow import UnitOfWork
 
 
 def text_of(response) -> str:

@@ -6,8 +6,8 @@ from html import unescape
 
 import pytest
 
+from engine.db.uow import UnitOfWork
 from engine.models import Scheme
-from engine.uow import UnitOfWork
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """Security of every answer: headers, cookie flags, body size, session lifetimes, languages."""
 
-from engine.config import Settings
+from engine.db.config import Settings
+from engine.db.uow import UnitOfWork
 from engine.models import User
 from engine.services.users import set_user_active, set_user_roles
-from engine.uow import UnitOfWork
 from tests.factories import PASSWORD
 
 

@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
+from engine.db.uow import UnitOfWork
 from engine.models import AuditEvent
 from engine.services.users import set_user_active
-from engine.uow import UnitOfWork
 from tests.factories import PASSWORD
 
 WRONG = "pas le bon mot de passe"

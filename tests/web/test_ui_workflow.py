@@ -4,7 +4,7 @@ from html import unescape
 
 import pytest
 
-from engine.workflow import default_registry
+from engine.rules.workflow import default_registry
 
 
 def page_text(response) -> str:

@@ -4,9 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from engine.clock import utcnow
+from engine.db.uow import UnitOfWork
 from engine.models import Scheme
-from engine.uow import UnitOfWork
 
 
 def test_home_leads_signed_in_users_to_their_worklist(ui, browser):
@@ -14,14 +13,14 @@ def test_home_leads_signed_in_users_to_their_worklist(ui, browser):
     assert browser.get("/a-traiter").status_code == 302
 
 
-def test_the_worklist_lists_links_and_marks_overdue_records(world, ui):
+def test_the_worklist_lists_links_and_marks_overdue_records(world, ui, test_clock):
     late = world.scheme("recorded", title="Médiation en retard")
     world.scheme("reviewed", title="Prêt à proposer")
     with UnitOfWork(world.db) as uow:
         uow.session.execute(
             update(Scheme)
             .where(Scheme.id == late.id)
-            .values(state_changed_at=utcnow() - timedelta(days=16))
+            .values(state_changed_at=test_clock() - timedelta(days=16))
         )
         uow.commit()
     html = ui("cotech").get("/a-traiter").get_data(as_text=True)

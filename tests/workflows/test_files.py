@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from engine.errors import WorkflowError
-from engine.workflow import WORKFLOW_DIR, WorkflowRegistry, load_workflow
+from engine.rules.workflow import WORKFLOW_DIR, WorkflowRegistry, load_workflow
 
 FILES = sorted(WORKFLOW_DIR.glob("*.yaml"))
 

@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from engine.errors import NotFound, NotPermitted
-from engine.policy import Actor
-from engine.records import RecordFacts
+from engine.records.registry import RecordFacts
+from engine.rules.policy import Actor
 from engine.services.transitions import available_transitions
 from tests.workflows.rules import RELATIONS, SPECS, combinations, outcome
 

@@ -2,11 +2,23 @@
 
 from flask import Flask
 
+from web.api import (
+    audit,
+    events,
+    organisations,
+    poolings,
+    reference,
+    schemes,
+    session,
+    tokens,
+    users,
+)
 from web.api.auth import register_auth
-from web.api.errors import Api, register_errors
+from web.api.errors import Api
 from web.api.hardening import register_hardening
 
 API = "maillage.api"
+RESOURCES = (reference, schemes, poolings, session, audit, events, organisations, tokens, users)
 
 
 def register_api(app: Flask) -> None:
@@ -28,33 +40,7 @@ def register_api(app: Flask) -> None:
     api = Api(app)
     app.extensions[API] = api
     register_auth(app)
-    register_errors(app, api)
     register_hardening(app, api)
-    for blueprint in _blueprints():
-        api.register_blueprint(blueprint, url_prefix="/api/v1" + blueprint.url_prefix)
-
-
-def _blueprints() -> list:
-    from web.api import (
-        audit,
-        events,
-        organisations,
-        poolings,
-        reference,
-        schemes,
-        session,
-        tokens,
-        users,
-    )
-
-    return [
-        *reference.BLUEPRINTS,
-        *schemes.BLUEPRINTS,
-        *poolings.BLUEPRINTS,
-        *session.BLUEPRINTS,
-        *audit.BLUEPRINTS,
-        *events.BLUEPRINTS,
-        *organisations.BLUEPRINTS,
-        *tokens.BLUEPRINTS,
-        *users.BLUEPRINTS,
-    ]
+    for resource in RESOURCES:
+        for blueprint in resource.BLUEPRINTS:
+            api.register_blueprint(blueprint, url_prefix="/api/v1" + blueprint.url_prefix)

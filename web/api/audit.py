@@ -4,9 +4,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from engine.services.events import verify_log
-from engine.uow import UnitOfWork
-from web.api.auth import current_actor, database
 from web.api.errors import declare
+from web.context import actor, writing
 
 audit = Blueprint(
     "audit", __name__, url_prefix="/audit", description="Intégrité du journal d'audit."
@@ -27,5 +26,5 @@ class VerificationSchema(Schema):
 def verify():
     """Vérifier la chaîne d'empreintes du journal, depuis le premier événement."""
     # Its own unit of work: the chain is read through a server-side cursor, in a transaction.
-    with UnitOfWork(database()) as uow:
-        return verify_log(uow, current_actor())
+    with writing() as uow:
+        return verify_log(uow, actor())

@@ -11,9 +11,9 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from engine.clock import MARTINIQUE
 from engine.services.events import EventFilter, find_events
-from web.api.auth import current_actor, request_uow
 from web.api.errors import declare
 from web.api.schemas import ID
+from web.context import actor, reading
 
 events = Blueprint(
     "events",
@@ -74,9 +74,7 @@ def list_events(query: dict):
         since=_start_of(query.get("since")),
         until=_start_of(query["until"] + timedelta(days=1)) if "until" in query else None,
     )
-    total, rows = find_events(
-        request_uow(), current_actor(), wanted, (page - 1) * per_page, per_page
-    )
+    total, rows = find_events(reading(), actor(), wanted, (page - 1) * per_page, per_page)
     return {"items": rows, "total": total, "page": page, "per_page": per_page}
 
 

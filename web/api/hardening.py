@@ -12,7 +12,8 @@ from flask import Flask, request
 from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.routing import IntegerConverter
 
-from web.api.errors import error_response, is_api_request
+from web.context import is_api_request
+from web.errors import error_response
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 MAX_DEPTH = 20

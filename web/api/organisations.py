@@ -7,9 +7,8 @@ from sqlalchemy import select
 from engine.errors import NotFound
 from engine.models import ORGANISATION_KINDS, Organisation
 from engine.services.users import add_organisation
-from engine.uow import UnitOfWork
-from web.api.auth import current_actor, database, request_uow
 from web.api.errors import declare
+from web.context import actor, reading, writing
 
 organisations = Blueprint(
     "organisations",
@@ -41,7 +40,7 @@ class NewOrganisationSchema(Schema):
 def list_organisations():
     """Lister les structures, par nom."""
     stmt = select(Organisation).order_by(Organisation.search_text)
-    return request_uow().session.scalars(stmt).all()
+    return reading().session.scalars(stmt).all()
 
 
 @organisations.route("/<int(max=2147483647):organisation_id>")
@@ -49,7 +48,7 @@ def list_organisations():
 @declare(organisations, 404)
 def get_organisation(organisation_id: int):
     """Lire une structure."""
-    organisation = request_uow().session.get(Organisation, organisation_id)
+    organisation = reading().session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotFound()
     return organisation
@@ -61,10 +60,10 @@ def get_organisation(organisation_id: int):
 @declare(organisations, 403, 422)
 def create_organisation(data: dict):
     """Enregistrer une structure (administrateurs)."""
-    with UnitOfWork(database()) as uow:
+    with writing() as uow:
         return add_organisation(
             uow,
-            current_actor(),
+            actor(),
             data["name"],
             data["kind"],
             siren=data.get("siren") or None,

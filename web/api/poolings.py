@@ -6,8 +6,6 @@ from engine.services.comments import add_comment
 from engine.services.common import RecordRef
 from engine.services.records import create_pooling, edit_record
 from engine.services.transitions import apply_transition
-from engine.uow import UnitOfWork
-from web.api.auth import current_actor, database, request_uow
 from web.api.errors import declare
 from web.api.records import (
     answer,
@@ -29,6 +27,7 @@ from web.api.schemas import (
     RecordEventSchema,
     TransitionBody,
 )
+from web.context import actor, reading, writing
 
 blp = Blueprint(
     "poolings",
@@ -46,8 +45,8 @@ KIND = "pooling"
 @declare(blp, 422)
 def list_poolings(args):
     """Lister les mutualisations, page par page."""
-    session, actor = request_uow().session, current_actor()
-    return answer(page_body(session, KIND, pooling_query(args), args, actor))
+    session, caller = reading().session, actor()
+    return answer(page_body(session, KIND, pooling_query(args), args, caller))
 
 
 @blp.route("", methods=["POST"])
@@ -56,10 +55,10 @@ def list_poolings(args):
 @declare(blp, 403, 422)
 def create(body):
     """Proposer une mutualisation de dispositifs examinés (COTECH) : `scheme_ids`."""
-    actor = current_actor()
-    with UnitOfWork(database()) as uow:
-        pooling = create_pooling(uow, actor, body["fields"])
-        return answer(record_body(uow.connection, KIND, pooling.id, actor), 201)
+    caller = actor()
+    with writing() as uow:
+        pooling = create_pooling(uow, caller, body["fields"])
+        return answer(record_body(uow.connection, KIND, pooling.id, caller), 201)
 
 
 @blp.route("/<int:pooling_id>")
@@ -67,7 +66,7 @@ def create(body):
 @declare(blp, 404)
 def get(pooling_id):
     """Lire une mutualisation et les actions possibles depuis son état."""
-    return answer(record_body(request_uow().connection, KIND, pooling_id, current_actor()))
+    return answer(record_body(reading().connection, KIND, pooling_id, actor()))
 
 
 @blp.route("/<int:pooling_id>", methods=["PATCH"])
@@ -76,10 +75,10 @@ def get(pooling_id):
 @declare(blp, 403, 404, 409, 422)
 def edit(body, pooling_id):
     """Modifier des champs ; `version` est celle lue (409 si elle a changé)."""
-    actor, ref = current_actor(), RecordRef(KIND, check_id(pooling_id))
-    with UnitOfWork(database()) as uow:
-        edit_record(uow, ref, body["fields"], actor, body["version"])
-        return answer(record_body(uow.connection, KIND, pooling_id, actor))
+    caller, ref = actor(), RecordRef(KIND, check_id(pooling_id))
+    with writing() as uow:
+        edit_record(uow, ref, body["fields"], caller, body["version"])
+        return answer(record_body(uow.connection, KIND, pooling_id, caller))
 
 
 @blp.route("/<int:pooling_id>/transitions", methods=["POST"])
@@ -88,10 +87,10 @@ def edit(body, pooling_id):
 @declare(blp, 403, 404, 409, 422)
 def transition(body, pooling_id):
     """Appliquer une action du workflow (examiner, proposer, approuver…)."""
-    actor, ref = current_actor(), RecordRef(KIND, check_id(pooling_id))
-    with UnitOfWork(database()) as uow:
-        apply_transition(uow, ref, body["transition"], actor, body["inputs"], body["version"])
-        return answer(record_body(uow.connection, KIND, pooling_id, actor))
+    caller, ref = actor(), RecordRef(KIND, check_id(pooling_id))
+    with writing() as uow:
+        apply_transition(uow, ref, body["transition"], caller, body["inputs"], body["version"])
+        return answer(record_body(uow.connection, KIND, pooling_id, caller))
 
 
 @blp.route("/<int:pooling_id>/events")
@@ -99,7 +98,7 @@ def transition(body, pooling_id):
 @declare(blp, 404)
 def events(pooling_id):
     """Lister l'historique (journal d'audit) de la mutualisation, dans l'ordre."""
-    return events_body(request_uow().session, KIND, pooling_id, current_actor())
+    return events_body(reading().session, KIND, pooling_id, actor())
 
 
 @blp.route("/<int:pooling_id>/comments", methods=["POST"])
@@ -109,5 +108,5 @@ def events(pooling_id):
 def comment(body, pooling_id):
     """Commenter la mutualisation (le commentaire entre au journal d'audit)."""
     ref = RecordRef(KIND, check_id(pooling_id))
-    with UnitOfWork(database()) as uow:
-        return comment_body(add_comment(uow, ref, current_actor(), body["body"]))
+    with writing() as uow:
+        return comment_body(add_comment(uow, ref, actor(), body["body"]))

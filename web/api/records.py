@@ -1,7 +1,7 @@
 """What the scheme and pooling resources share: reading a record for a caller, pages, events.
 
 Every rule stays in the engine: visibility and transitions come from `available_transitions`
-and `ensure_visible`, filters from `engine.inventory`, writes from the services.
+and `ensure_visible`, filters from `engine.queries.inventory`, writes from the services.
 """
 
 from datetime import UTC
@@ -12,20 +12,19 @@ from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
-from engine.models import AuditEvent, Pooling, Scheme
-from engine.policy import Actor
-from engine.records import RECORD_TYPES, RecordFacts
-from engine.representation import iso_instant, read_records
+from engine.models import AuditEvent, Pooling
+from engine.records.batch import read_records
+from engine.records.registry import RECORD_TYPES, RecordFacts, record_type
+from engine.records.representation import iso_instant
+from engine.rules.policy import Actor
+from engine.rules.workflow import default_registry
 from engine.services.common import ensure_visible, load_facts
 from engine.services.transitions import (
     TransitionOption,
     available_transitions,
     available_transitions_many,
 )
-from engine.workflow import default_registry
 from web.api.schemas import MAX_ID
-
-MODELS = {"scheme": Scheme, "pooling": Pooling}
 
 
 def check_id(record_id: int) -> int:
@@ -97,7 +96,7 @@ def page_body(
     session: Session, kind: str, stmt: Select, args: dict[str, Any], actor: Actor
 ) -> dict[str, Any]:
     """Return one page of `stmt` in the requested order (ties broken by id) and the total."""
-    model = MODELS[kind]
+    model = record_type(kind).model
     stmt = stmt.order_by(None)
     total = session.scalar(select(func.count()).select_from(stmt.subquery()))
     sort = args["sort"]

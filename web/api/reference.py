@@ -5,8 +5,8 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from engine.models import Territory, VocabularyTerm
-from engine.workflow import default_registry
-from web.api.auth import request_uow
+from engine.rules.workflow import default_registry
+from web.context import reading
 
 territories = Blueprint(
     "territories",
@@ -78,7 +78,7 @@ class WorkflowSchema(Schema):
 @territories.response(200, TerritorySchema(many=True))
 def list_territories():
     """Lister les territoires : la Martinique, les 3 EPCI, les 34 communes."""
-    session = request_uow().session
+    session = reading().session
     rows = session.scalars(select(Territory).order_by(Territory.kind, Territory.code)).all()
     return [
         {
@@ -96,7 +96,7 @@ def list_territories():
 @vocabularies.response(200, TermSchema(many=True))
 def list_vocabularies():
     """Lister les termes des vocabulaires (thématiques, publics, natures d'aide)."""
-    session = request_uow().session
+    session = reading().session
     stmt = select(VocabularyTerm).order_by(VocabularyTerm.vocabulary, VocabularyTerm.position)
     return session.scalars(stmt).all()
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from marshmallow import INCLUDE, RAISE, Schema, fields, post_load, validate
 
-from engine.schemas import (
+from engine.records.schemas import (
     MAX_INT,
     FunderFields,
     NewPoolingFields,

@@ -2,13 +2,11 @@
 
 from flask_smorest import Blueprint
 
-from engine.inventory import parse_filter, scheme_query
+from engine.queries.inventory import parse_filter, scheme_query
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
 from engine.services.records import create_scheme, edit_record
 from engine.services.transitions import apply_transition
-from engine.uow import UnitOfWork
-from web.api.auth import current_actor, database, request_uow
 from web.api.errors import declare
 from web.api.records import (
     answer,
@@ -29,6 +27,7 @@ from web.api.schemas import (
     SchemeSchema,
     TransitionBody,
 )
+from web.context import actor, reading, writing
 
 blp = Blueprint(
     "schemes",
@@ -46,9 +45,9 @@ KIND = "scheme"
 @declare(blp, 422)
 def list_schemes(args):
     """Lister les dispositifs visibles, filtrés comme l'inventaire, page par page."""
-    session, actor = request_uow().session, current_actor()
-    stmt = scheme_query(session, parse_filter(session, args["filters"]), actor)
-    return answer(page_body(session, KIND, stmt, args, actor))
+    session, caller = reading().session, actor()
+    stmt = scheme_query(session, parse_filter(session, args["filters"]), caller)
+    return answer(page_body(session, KIND, stmt, args, caller))
 
 
 @blp.route("", methods=["POST"])
@@ -57,10 +56,10 @@ def list_schemes(args):
 @declare(blp, 403, 422)
 def create(body):
     """Créer un dispositif en brouillon (titre et structure porteuse suffisent)."""
-    actor = current_actor()
-    with UnitOfWork(database()) as uow:
-        scheme = create_scheme(uow, actor, body["fields"])
-        return answer(record_body(uow.connection, KIND, scheme.id, actor), 201)
+    caller = actor()
+    with writing() as uow:
+        scheme = create_scheme(uow, caller, body["fields"])
+        return answer(record_body(uow.connection, KIND, scheme.id, caller), 201)
 
 
 @blp.route("/<int:scheme_id>")
@@ -68,7 +67,7 @@ def create(body):
 @declare(blp, 404)
 def get(scheme_id):
     """Lire un dispositif et les actions possibles depuis son état."""
-    return answer(record_body(request_uow().connection, KIND, scheme_id, current_actor()))
+    return answer(record_body(reading().connection, KIND, scheme_id, actor()))
 
 
 @blp.route("/<int:scheme_id>", methods=["PATCH"])
@@ -77,10 +76,10 @@ def get(scheme_id):
 @declare(blp, 403, 404, 409, 422)
 def edit(body, scheme_id):
     """Modifier des champs ; `version` est celle lue (409 si elle a changé)."""
-    actor, ref = current_actor(), RecordRef(KIND, check_id(scheme_id))
-    with UnitOfWork(database()) as uow:
-        edit_record(uow, ref, body["fields"], actor, body["version"])
-        return answer(record_body(uow.connection, KIND, scheme_id, actor))
+    caller, ref = actor(), RecordRef(KIND, check_id(scheme_id))
+    with writing() as uow:
+        edit_record(uow, ref, body["fields"], caller, body["version"])
+        return answer(record_body(uow.connection, KIND, scheme_id, caller))
 
 
 @blp.route("/<int:scheme_id>/transitions", methods=["POST"])
@@ -89,10 +88,10 @@ def edit(body, scheme_id):
 @declare(blp, 403, 404, 409, 422)
 def transition(body, scheme_id):
     """Appliquer une action du workflow (soumettre, examiner, approuver…)."""
-    actor, ref = current_actor(), RecordRef(KIND, check_id(scheme_id))
-    with UnitOfWork(database()) as uow:
-        apply_transition(uow, ref, body["transition"], actor, body["inputs"], body["version"])
-        return answer(record_body(uow.connection, KIND, scheme_id, actor))
+    caller, ref = actor(), RecordRef(KIND, check_id(scheme_id))
+    with writing() as uow:
+        apply_transition(uow, ref, body["transition"], caller, body["inputs"], body["version"])
+        return answer(record_body(uow.connection, KIND, scheme_id, caller))
 
 
 @blp.route("/<int:scheme_id>/events")
@@ -100,7 +99,7 @@ def transition(body, scheme_id):
 @declare(blp, 404)
 def events(scheme_id):
     """Lister l'historique (journal d'audit) du dispositif, dans l'ordre."""
-    return events_body(request_uow().session, KIND, scheme_id, current_actor())
+    return events_body(reading().session, KIND, scheme_id, actor())
 
 
 @blp.route("/<int:scheme_id>/comments", methods=["POST"])
@@ -110,5 +109,5 @@ def events(scheme_id):
 def comment(body, scheme_id):
     """Commenter le dispositif (le commentaire entre au journal d'audit)."""
     ref = RecordRef(KIND, check_id(scheme_id))
-    with UnitOfWork(database()) as uow:
-        return comment_body(add_comment(uow, ref, current_actor(), body["body"]))
+    with writing() as uow:
+        return comment_body(add_comment(uow, ref, actor(), body["body"]))

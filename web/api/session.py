@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 from marshmallow import Schema, fields
 
-from web.api.auth import current_actor
+from web.context import actor
 
 session = Blueprint(
     "session",
@@ -31,11 +31,11 @@ class MeSchema(Schema):
 @session.response(200, MeSchema)
 def me():
     """Dire qui appelle, avec le jeton CSRF des écritures faites par une session de navigateur."""
-    actor = current_actor()
+    caller = actor()
     return {
-        "id": actor.id,
-        "email": actor.label,
-        "roles": sorted(actor.roles),
-        "organisation_id": actor.organisation_id,
+        "id": caller.id,
+        "email": caller.label,
+        "roles": sorted(caller.roles),
+        "organisation_id": caller.organisation_id,
         "csrf_token": generate_csrf(),
     }

@@ -6,9 +6,8 @@ from sqlalchemy import select
 
 from engine.models import ApiToken
 from engine.services.tokens import create_token, revoke_token
-from engine.uow import UnitOfWork
-from web.api.auth import current_actor, database, request_uow
 from web.api.errors import declare
+from web.context import actor, reading, writing
 
 tokens = Blueprint(
     "tokens",
@@ -44,10 +43,10 @@ def list_tokens():
     """Lister ses propres jetons (sans leur secret)."""
     stmt = (
         select(ApiToken)
-        .where(ApiToken.user_id == current_actor().id)
+        .where(ApiToken.user_id == actor().id)
         .order_by(ApiToken.created_at, ApiToken.id)
     )
-    return request_uow().session.scalars(stmt).all()
+    return reading().session.scalars(stmt).all()
 
 
 @tokens.route("", methods=["POST"])
@@ -56,9 +55,9 @@ def list_tokens():
 @declare(tokens, 403, 422)
 def create_own_token(data: dict):
     """Créer un jeton pour soi ; son secret n'est renvoyé qu'une fois."""
-    actor = current_actor()
-    with UnitOfWork(database()) as uow:
-        issued = create_token(uow, actor, actor.id, data["name"])
+    caller = actor()
+    with writing() as uow:
+        issued = create_token(uow, caller, caller.id, data["name"])
         token = uow.session.get(ApiToken, issued.id)
         return {**{k: getattr(token, k) for k in TokenSchema().fields}, "token": issued.secret}
 
@@ -68,5 +67,5 @@ def create_own_token(data: dict):
 @declare(tokens, 403, 404)
 def delete_token(token_id: int):
     """Révoquer un jeton (son titulaire ou un administrateur)."""
-    with UnitOfWork(database()) as uow:
-        revoke_token(uow, current_actor(), token_id)
+    with writing() as uow:
+        revoke_token(uow, actor(), token_id)

@@ -6,10 +6,9 @@ from sqlalchemy import select
 
 from engine.models import ROLES, User
 from engine.services.users import add_user, require_admin, update_user, visible_user
-from engine.uow import UnitOfWork
-from web.api.auth import current_actor, database, request_uow
 from web.api.errors import declare
 from web.api.schemas import ID
+from web.context import actor, reading, writing
 
 users = Blueprint(
     "users",
@@ -62,8 +61,8 @@ class UserChangeSchema(Schema):
 @declare(users, 403)
 def list_users():
     """Lister les comptes (administrateurs)."""
-    require_admin(current_actor())
-    return request_uow().session.scalars(select(User).order_by(User.email)).all()
+    require_admin(actor())
+    return reading().session.scalars(select(User).order_by(User.email)).all()
 
 
 @users.route("/<int(max=2147483647):user_id>")
@@ -71,7 +70,7 @@ def list_users():
 @declare(users, 403, 404)
 def get_user(user_id: int):
     """Lire un compte (un administrateur, ou l'intéressé)."""
-    return visible_user(request_uow(), current_actor(), user_id)
+    return visible_user(reading(), actor(), user_id)
 
 
 @users.route("", methods=["POST"])
@@ -80,10 +79,10 @@ def get_user(user_id: int):
 @declare(users, 403, 422)
 def create_user(data: dict):
     """Créer un compte avec ses rôles (administrateurs)."""
-    with UnitOfWork(database()) as uow:
+    with writing() as uow:
         return add_user(
             uow,
-            current_actor(),
+            actor(),
             data["email"],
             data["name"],
             data["roles"],
@@ -98,7 +97,7 @@ def create_user(data: dict):
 @declare(users, 403, 404, 422)
 def change_user(data: dict, user_id: int):
     """Désactiver, réactiver un compte ou changer ses rôles (administrateurs)."""
-    with UnitOfWork(database()) as uow:
+    with writing() as uow:
         return update_user(
-            uow, current_actor(), user_id, active=data.get("active"), roles=data.get("roles")
+            uow, actor(), user_id, active=data.get("active"), roles=data.get("roles")
         )

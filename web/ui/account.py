@@ -12,11 +12,10 @@ from engine.errors import InvalidInput
 from engine.models import ROLES, ApiToken
 from engine.services import signin, tokens
 from engine.services.users import set_locale
-from engine.uow import UnitOfWork
+from web.context import actor, reading, writing
 from web.i18n import LANGUAGES, SESSION_KEY
 from web.login import SignedIn
-from web.security import clock, end_browser_session
-from web.ui.common import actor, database, local_path, uow
+from web.security import end_browser_session, local_path
 
 blueprint = Blueprint("account", __name__)
 
@@ -42,7 +41,7 @@ def sign_in():
         return render_template("ui/sign_in.html", email="")
     email = request.form.get("email", "").strip()
     try:
-        with UnitOfWork(database(), clock=clock()) as work:
+        with writing() as work:
             user = signin.sign_in(
                 work, email, request.form.get("password", ""), request.remote_addr or ""
             )
@@ -79,7 +78,7 @@ def _start_session(user) -> None:
 @blueprint.post("/deconnexion")
 def sign_out():
     if current_user.is_authenticated:
-        with UnitOfWork(database(), clock=clock()) as work:
+        with writing() as work:
             signin.sign_out(work, current_user.user.id)
     end_browser_session()
     flash(_("Vous êtes déconnecté(e)."), "info")
@@ -93,7 +92,7 @@ def choose_language():
     if choice not in (None, *LANGUAGES):
         choice = None
     if current_user.is_authenticated:
-        with UnitOfWork(database(), clock=clock()) as work:
+        with writing() as work:
             set_locale(work, actor(), choice)
     elif choice:
         session[SESSION_KEY] = choice
@@ -112,7 +111,7 @@ def profile():
 @signed_in
 def change_password():
     try:
-        with UnitOfWork(database(), clock=clock()) as work:
+        with writing() as work:
             user = signin.change_password(
                 work,
                 actor(),
@@ -132,7 +131,7 @@ def change_password():
 def create_token():
     name = request.form.get("name", "")
     try:
-        with UnitOfWork(database(), clock=clock()) as work:
+        with writing() as work:
             issued = tokens.create_token(work, actor(), actor().id, name)
     except InvalidInput as invalid:
         return _profile_page(token_errors=invalid.errors, token_name=name), 422
@@ -144,7 +143,7 @@ def create_token():
 @blueprint.post("/compte/jetons/<int(max=2147483647):token_id>/revoquer")
 @signed_in
 def revoke_token(token_id: int):
-    with UnitOfWork(database(), clock=clock()) as work:
+    with writing() as work:
         tokens.revoke_token(work, actor(), token_id)
     flash(_("Le jeton a été révoqué."), "success")
     return redirect(url_for("account.profile"))
@@ -152,7 +151,7 @@ def revoke_token(token_id: int):
 
 def _profile_page(**context) -> str:
     user = current_user.user
-    own_tokens = uow().session.scalars(
+    own_tokens = reading().session.scalars(
         select(ApiToken)
         .where(ApiToken.user_id == user.id)
         .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())

@@ -8,9 +8,10 @@ from werkzeug.exceptions import Forbidden
 from engine.errors import InvalidInput, NotFound
 from engine.models import ORGANISATION_KINDS, ROLES, User
 from engine.services import signin, users
+from web.context import actor, reading, writing
 from web.ui import admin_import, admin_organisations, admin_vocabularies
-from web.ui.admin_common import organisations, write
-from web.ui.common import actor, signin_required, uow
+from web.ui.admin_common import organisations
+from web.ui.common import signin_required
 
 blueprint = signin_required(Blueprint("admin", __name__, url_prefix="/administration"))
 
@@ -39,7 +40,7 @@ def user_list():
 def create_user():
     form = request.form
     try:
-        with write() as work:
+        with writing() as work:
             user = users.add_user(
                 work,
                 actor(),
@@ -59,7 +60,7 @@ def _users_page(errors: dict | None = None, form=None) -> str:
     query = select(User).order_by(User.active.desc(), User.name, User.id)
     return render_template(
         "ui/admin/users.html",
-        users=list(uow().session.scalars(query)),
+        users=list(reading().session.scalars(query)),
         roles=ROLES,
         organisations=organisations(),
         errors=errors or {},
@@ -73,7 +74,7 @@ def user_page(user_id: int):
 
 
 def _user_page(user_id: int, errors: dict | None = None, form=None):
-    user = uow().session.get(User, user_id)
+    user = reading().session.get(User, user_id)
     if user is None:
         raise NotFound()
     return render_template(
@@ -90,7 +91,7 @@ def _user_page(user_id: int, errors: dict | None = None, form=None):
 @blueprint.post("/utilisateurs/<int(max=2147483647):user_id>/droits")
 def change_user(user_id: int):
     try:
-        with write() as work:
+        with writing() as work:
             users.update_user(
                 work,
                 actor(),
@@ -107,7 +108,7 @@ def change_user(user_id: int):
 @blueprint.post("/utilisateurs/<int(max=2147483647):user_id>/activite")
 def set_active(user_id: int):
     active = request.form.get("active") == "1"
-    with write() as work:
+    with writing() as work:
         users.set_user_active(work, actor(), user_id, active)
     if active:
         flash(_("Le compte a été réactivé."), "success")
@@ -119,7 +120,7 @@ def set_active(user_id: int):
 @blueprint.post("/utilisateurs/<int(max=2147483647):user_id>/mot-de-passe")
 def reset_password(user_id: int):
     try:
-        with write() as work:
+        with writing() as work:
             signin.reset_password(work, actor(), user_id, request.form.get("password", ""))
     except InvalidInput as invalid:
         return _user_page(user_id, invalid.errors), 422

@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from engine.errors import InvalidInput, NotFound
 from engine.importing.reader import MAX_BYTES, UnreadableFile
 from engine.services.imports import plan_import, run_import
+from web.context import actor, reading, writing
 from web.security import body_limit
-from web.ui.admin_common import organisations, write
-from web.ui.common import actor, uow
+from web.ui.admin_common import organisations
 
 # The file itself may weigh 20 MB; the multipart envelope and the other fields add a little.
 UPLOAD_LIMIT = MAX_BYTES + 64 * 1024
@@ -52,7 +52,7 @@ def preview_import():
     filename = Path(upload.filename).name[:200]
     organisation = request.form.get("organisation") or None
     try:
-        report = plan_import(uow(), actor(), content, filename, organisation=organisation)
+        report = plan_import(reading(), actor(), content, filename, organisation=organisation)
     except (UnreadableFile, InvalidInput) as refused:
         return import_form({"file": [_message(refused)]}, 422)
     token = _keep(content)
@@ -69,7 +69,7 @@ def confirm_import():
     content = _take(request.form.get("token", ""))
     filename = request.form.get("filename", "")[:200] or "import"
     try:
-        with write() as work:
+        with writing() as work:
             report = run_import(
                 work,
                 actor(),

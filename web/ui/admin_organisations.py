@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from engine.errors import InvalidInput, NotFound
 from engine.models import ORGANISATION_KINDS, Organisation
 from engine.services import users
-from web.ui.admin_common import organisations, write
-from web.ui.common import actor, uow
+from web.context import actor, reading, writing
+from web.ui.admin_common import organisations
 
 ID = "<int(max=2147483647):organisation_id>"
 
@@ -31,7 +31,7 @@ def organisation_list():
 def create_organisation():
     form = request.form
     try:
-        with write() as work:
+        with writing() as work:
             organisation = users.add_organisation(
                 work,
                 actor(),
@@ -52,7 +52,7 @@ def organisation_page(organisation_id: int):
 def edit_organisation(organisation_id: int):
     form = request.form
     try:
-        with write() as work:
+        with writing() as work:
             users.edit_organisation(
                 work,
                 actor(),
@@ -78,7 +78,7 @@ def _list_page(errors: dict | None = None, form=None) -> str:
 
 
 def _edit_page(organisation_id: int, errors: dict | None = None, form=None) -> str:
-    organisation = uow().session.get(Organisation, organisation_id)
+    organisation = reading().session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotFound()
     values = form or {

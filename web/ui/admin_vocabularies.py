@@ -7,8 +7,7 @@ from flask_babel import lazy_gettext
 from engine.errors import InvalidInput
 from engine.models import VOCABULARIES
 from engine.services import vocabularies
-from web.ui.admin_common import write
-from web.ui.common import actor, uow
+from web.context import actor, reading, writing
 
 TITLES = {
     "theme": lazy_gettext("Thématiques"),
@@ -41,7 +40,7 @@ def vocabulary_list():
 def add_term(vocabulary: str):
     form = request.form
     try:
-        with write() as work:
+        with writing() as work:
             term = vocabularies.add_term(
                 work,
                 actor(),
@@ -59,7 +58,7 @@ def add_term(vocabulary: str):
 def edit_term(term_id: int):
     form = request.form
     try:
-        with write() as work:
+        with writing() as work:
             term = vocabularies.edit_term(
                 work, actor(), term_id, form.get("label_fr", ""), form.get("label_en", "")
             )
@@ -70,7 +69,7 @@ def edit_term(term_id: int):
 
 
 def _page(**context) -> str:
-    terms = {name: vocabularies.vocabulary_terms(uow(), name) for name in VOCABULARIES}
+    terms = {name: vocabularies.vocabulary_terms(reading(), name) for name in VOCABULARIES}
     for key in ("errors", "form", "term_errors", "term_form"):
         context.setdefault(key, {})
     return render_template("ui/admin/vocabularies.html", terms=terms, titles=TITLES, **context)

@@ -6,11 +6,12 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import NotPermitted
-from engine.inputs_fr import FrenchInputError, parse_date
+from engine.french.inputs import FrenchInputError, parse_date
 from engine.services.events import EventFilter, ensure_may_read_log, verify_log
 from engine.services.log_pages import day_range, find_record, log_actors, log_head, page_events
+from web.context import actor, reading
 from web.ui.audit_events import RECORD_TYPES, action_choices, log_lines
-from web.ui.common import actor, signin_required, uow
+from web.ui.common import signin_required
 
 blueprint = signin_required(Blueprint("log", __name__))
 
@@ -36,14 +37,14 @@ def index():
     page, lines = None, []
     if filters.wanted is not None and not filters.errors:
         page = page_events(
-            uow(),
+            reading(),
             who,
             filters.wanted,
             before=_position("before"),
             after=_position("after"),
             limit=PER_PAGE,
         )
-        lines = log_lines(uow().session, page.events)
+        lines = log_lines(reading().session, page.events)
     status = 422 if filters.errors else 200
     return render_template(
         "ui/log/index.html",
@@ -52,8 +53,8 @@ def index():
         lines=lines,
         record_types=RECORD_TYPES,
         actions=action_choices(),
-        actors=log_actors(uow(), who),
-        head=log_head(uow(), who),
+        actors=log_actors(reading(), who),
+        head=log_head(reading(), who),
         verification=_verification(who),
         may_verify="admin" in who.roles,
         page_url=_page_url,
@@ -72,7 +73,7 @@ def read_filters() -> Filters:
     record_type = typed["record_type"] if typed["record_type"] in RECORD_TYPES else None
     record_id = None
     if typed["record_id"]:
-        found = find_record(uow(), record_type, typed["record_id"])
+        found = find_record(reading(), record_type, typed["record_id"])
         if found is None:
             filters.unknown_record = True
             return filters
@@ -116,6 +117,6 @@ def _verification(who):
     if request.args.get("verifier") != "1":
         return None
     try:
-        return verify_log(uow(), who)
+        return verify_log(reading(), who)
     except NotPermitted as refusal:
         return refusal

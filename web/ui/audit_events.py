@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from engine.documents.display import INPUT_LABELS, Display, field_label
 from engine.documents.timeline import actor_names
 from engine.models import AuditEvent
-from web.ui.common import workflows
+from web.context import workflows
 from web.ui.workflows import english
 
 RECORD_TYPES = {

@@ -1,20 +1,18 @@
-"""What every page shares: the signed-in actor, CSRF on every form, French formats in templates."""
+"""What every page shares: sign-in and roles required, CSRF on every form, French formats."""
 
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
-from engine import formatting
-from engine.policy import Actor
-from engine.uow import UnitOfWork
-from engine.workflow import WorkflowRegistry
-from web.api.auth import request_uow
-from web.api.errors import is_api_request
+from engine.french import formatting
+from web.context import READS, actor, is_api_request, reading, signed_in_actor
 from web.login import CSRF
+from web.security import local_path
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# web/ui/poolings_form.py still reads through this name (its owner moves it to web.context).
+uow = reading
 
 
 def register_common(app: Flask) -> None:
@@ -25,7 +23,7 @@ def register_common(app: Flask) -> None:
 
     @app.before_request
     def _protect_forms():
-        if request.method not in SAFE_METHODS and not is_api_request():
+        if request.method not in READS and not is_api_request():
             # Raises CSRFError (400, French page) when the form's token is missing or wrong.
             current_app.extensions[CSRF].protect()
 
@@ -44,7 +42,6 @@ def signin_required(blueprint: Blueprint) -> Blueprint:
 
 def roles_required(*roles: str):
     """Refuse (403) a view to users holding none of `roles`."""
-    from werkzeug.exceptions import Forbidden
 
     def decorate(view):
         @wraps(view)
@@ -56,40 +53,3 @@ def roles_required(*roles: str):
         return wrapper
 
     return decorate
-
-
-def signed_in_actor() -> Actor | None:
-    user = getattr(current_user, "user", None)
-    return Actor.of(user) if user is not None else None
-
-
-def actor() -> Actor:
-    """The signed-in user as the engine's rules see them (pages behind `signin_required`)."""
-    return Actor.of(current_user.user)
-
-
-def uow() -> UnitOfWork:
-    """The request's read unit of work; write services open their own."""
-    return request_uow()
-
-
-def workflows() -> WorkflowRegistry:
-    from web import WORKFLOWS
-
-    return current_app.extensions[WORKFLOWS]
-
-
-def database():
-    from web import DATABASE
-
-    return current_app.extensions[DATABASE]
-
-
-def local_path(target: str | None) -> str | None:
-    """`target` when it is a path of this site (never another host: no open redirect)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target.rstrip("?") or "/"

@@ -4,22 +4,24 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, url_for
 
-from engine import dashboard
-from web.ui.common import actor, signin_required, uow, workflows
+from engine.queries import dashboard
+from engine.records.registry import RECORD_TYPES
+from web.context import actor, reading, workflows
+from web.ui.common import signin_required
 
 blueprint = signin_required(Blueprint("dashboard", __name__))
 
 
 @blueprint.get("/tableau-de-bord")
 def index():
-    reading, who = uow(), actor()
-    session, now = reading.session, reading.clock()
-    counts = {k: dashboard.state_counts(session, k, who, workflows()) for k in dashboard.MODELS}
-    overdue = {k: dashboard.overdue_counts(session, k, now, workflows()) for k in dashboard.MODELS}
+    work, who = reading(), actor()
+    session, now = work.session, work.clock()
+    counts = {k: dashboard.state_counts(session, k, who, workflows()) for k in RECORD_TYPES}
+    overdue = {k: dashboard.overdue_counts(session, k, now, workflows()) for k in RECORD_TYPES}
     flow = dashboard.weekly_flow(session, now)
     return render_template(
         "ui/dashboard/index.html",
-        workflows={k: workflows().current(k) for k in dashboard.MODELS},
+        workflows={k: workflows().current(k) for k in RECORD_TYPES},
         counts=counts,
         overdue=overdue,
         flow=flow,

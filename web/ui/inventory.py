@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from engine.errors import InvalidInput
-from engine.inventory import (
+from engine.queries.inventory import (
     DEFAULT_SORT,
     SORTS,
     InventoryFilter,
@@ -18,8 +18,8 @@ from engine.inventory import (
     scheme_query,
 )
 from engine.services.exports import FORMATS, export_inventory
-from engine.uow import UnitOfWork
-from web.ui.common import actor, database, signin_required, uow, workflows
+from web.context import actor, reading, workflows, writing
+from web.ui.common import signin_required
 from web.ui.inventory_form import (
     EXPORT_TYPES,
     FILTER_FIELDS,
@@ -40,7 +40,7 @@ POOLABLE = frozenset({"reviewed", "proposed", "approved"})
 
 @blueprint.get("/dispositifs")
 def index():
-    session, who = uow().session, actor()
+    session, who = reading().session, actor()
     sort = request.args.get("sort", DEFAULT_SORT)
     try:
         filters = _filters(session, sort)
@@ -66,7 +66,7 @@ def _filters(session, sort: str) -> InventoryFilter:
 
 def _render(page, errors: dict, sort: str, filters: InventoryFilter) -> str:
     who, labels = actor(), _state_labels()
-    choices = filter_choices(uow().session)
+    choices = filter_choices(reading().session)
     query = filter_args(request.args)
     return render_template(
         "ui/inventory/index.html",
@@ -108,10 +108,11 @@ def export():
     fmt = request.args.get("format", "")
     if fmt not in FORMATS:
         abort(404)
-    with UnitOfWork(database(), workflows=workflows()) as reading:
-        filters = parse_filter(reading.session, raw_filter(request.args), workflows())
+    # Its own unit of work, closed before the file is sent; the export audits itself.
+    with writing() as work:
+        filters = parse_filter(work.session, raw_filter(request.args), workflows())
         out = BytesIO()
-        export_inventory(reading, actor(), fmt, filters, out)
+        export_inventory(work, actor(), fmt, filters, out)
     out.seek(0)
     extension, mimetype = EXPORT_TYPES[fmt]
     name = f"dispositifs-{date.today():%Y-%m-%d}{extension}"

@@ -7,8 +7,8 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from engine.inventory import FilterChoices
 from engine.models import Territory
+from engine.queries.inventory import FilterChoices
 
 LIST_FIELDS = ("states", "themes", "publics", "aid_types")
 SCALAR_FIELDS = ("q", "territory", "organisation_id")

@@ -4,11 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import InvalidInput
-from engine.forms import scheme_choices
 from engine.models import POOLING_KINDS
+from engine.queries.forms import scheme_choices
 from engine.services.records import create_pooling
-from engine.uow import UnitOfWork
-from web.ui.common import actor, database, roles_required, signin_required, uow, workflows
+from web.context import actor, reading, workflows, writing
+from web.ui.common import roles_required, signin_required
 from web.ui.poolings_form import (
     HELP,
     LABELS,
@@ -31,7 +31,7 @@ def index():
     state = state if state in states else ""
     return render_template(
         "ui/pooling/index.html",
-        poolings=list_poolings(uow().session, state or None),
+        poolings=list_poolings(reading().session, state or None),
         states=states,
         state=state,
     )
@@ -51,8 +51,8 @@ def create():
     selection = read_selection(form.values["scheme_ids"])
     if not form.errors:
         try:
-            with UnitOfWork(database(), workflows=workflows()) as writing:
-                pooling = create_pooling(writing, actor(), data)
+            with writing() as work:
+                pooling = create_pooling(work, actor(), data)
         except InvalidInput as exc:
             engine_errors(form, exc.errors)
         else:
@@ -69,7 +69,7 @@ def _form_page(selection, form):
         "ui/pooling/new.html",
         selection=selection,
         form=form,
-        choices=scheme_choices(uow().session),
+        choices=scheme_choices(reading().session),
         kinds=POOLING_KINDS,
         labels=LABELS,
         help=HELP,
@@ -83,7 +83,7 @@ def show(pooling_id: int):
 
 def _show_page(pooling_id: int, **posted):
     facts, workflow = read_facts(KIND, pooling_id)
-    session = uow().session
+    session = reading().session
     pooling = load_pooling(session, pooling_id)
     member_states = workflows().current("scheme").states
     return render_template(

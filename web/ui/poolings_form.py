@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine.errors import NotFound
-from engine.inputs_fr import FrenchInputError, parse_amount, parse_date
+from engine.french.inputs import FrenchInputError, parse_amount, parse_date
 from engine.models import Scheme
-from engine.records import POOLABLE_STATES
+from engine.records.registry import POOLABLE_STATES
 from web.ui.common import uow
 from web.ui.records import read_facts
 

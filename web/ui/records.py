@@ -28,14 +28,13 @@ from flask_babel import lazy_gettext as _l
 from engine.documents.display import INPUT_LABELS, Display, field_label
 from engine.documents.timeline import Event, timeline
 from engine.errors import Conflict, InvalidInput, NotPermitted
-from engine.inputs_fr import FrenchInputError, parse_date
-from engine.records import RECORD_TYPES, RecordFacts
+from engine.french.inputs import FrenchInputError, parse_date
+from engine.records.registry import RECORD_TYPES, RecordFacts
+from engine.rules.workflow import Workflow
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef, ensure_visible, load_facts
 from engine.services.transitions import TransitionOption, apply_transition, available_transitions
-from engine.uow import UnitOfWork
-from engine.workflow import Workflow
-from web.ui.common import actor, database, uow, workflows
+from web.context import actor, reading, workflows, writing
 from web.ui.workflows import english, state_label
 
 ID_ARGUMENTS = {"scheme": "scheme_id", "pooling": "pooling_id"}
@@ -60,7 +59,7 @@ def record_url(kind: str, record_id: int, view: str = "show", **values) -> str:
 
 def read_facts(kind: str, record_id: int) -> tuple[RecordFacts, Workflow]:
     """Return a record's facts and workflow for the signed-in user (NotFound when hidden)."""
-    facts = load_facts(uow().connection, RECORD_TYPES[kind], record_id, lock=False)
+    facts = load_facts(reading().connection, RECORD_TYPES[kind], record_id, lock=False)
     workflow = workflows().get(facts.workflow_name, facts.workflow_version)
     ensure_visible(workflow, facts, actor())
     return facts, workflow
@@ -181,7 +180,7 @@ def record_parts(kind: str, facts: RecordFacts, workflow: Workflow, **posted) ->
 
 def record_timeline(kind: str, record_id: int, workflow: Workflow) -> list[Event]:
     """Return a record's audit events in French, newest first (the caller checked visibility)."""
-    session = uow().session
+    session = reading().session
     record = SimpleNamespace(record_type=kind, id=record_id)
     return list(reversed(timeline(session, Display(session), workflow, record)))
 
@@ -196,9 +195,9 @@ def fire_from_form(kind: str, record_id: int, name: str, render_page):
         if errors:
             _refuse_if_not_allowed(facts, name)
             raise InvalidInput(errors)
-        with UnitOfWork(database(), workflows=workflows()) as writing:
+        with writing() as work:
             result = apply_transition(
-                writing, RecordRef(kind, record_id), name, actor(), inputs, version
+                work, RecordRef(kind, record_id), name, actor(), inputs, version
             )
     except Conflict as exc:
         return render_conflict(kind, record_id, exc, name=name, typed=typed)
@@ -297,8 +296,8 @@ def comment_from_form(kind: str, record_id: int, render_page):
     read_facts(kind, record_id)
     body = request.form.get("body", "")
     try:
-        with UnitOfWork(database(), workflows=workflows()) as writing:
-            add_comment(writing, RecordRef(kind, record_id), actor(), body)
+        with writing() as work:
+            add_comment(work, RecordRef(kind, record_id), actor(), body)
     except InvalidInput as exc:
         errors = [m for messages in exc.errors.values() for m in messages]
         return render_page(comment_text=body, comment_errors=errors), 422

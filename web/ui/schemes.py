@@ -4,15 +4,15 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 
 from engine.documents import case_file_document
-from engine.duplicates import similar_schemes
 from engine.errors import Conflict, InvalidInput
-from engine.forms import edit_refusal, scheme_choices, scheme_field_errors
 from engine.models import PARTNER_ROLES, Scheme
+from engine.queries.duplicates import similar_schemes
+from engine.queries.forms import edit_refusal, scheme_choices, scheme_field_errors
 from engine.services.common import RecordRef
 from engine.services.documents import FORMATS, issue_document
 from engine.services.records import create_scheme, edit_record
-from engine.uow import UnitOfWork
-from web.ui.common import actor, database, roles_required, signin_required, uow, workflows
+from web.context import actor, reading, workflows, writing
+from web.ui.common import roles_required, signin_required
 from web.ui.records import (
     comment_from_form,
     conflict_details,
@@ -45,11 +45,11 @@ def new():
         form.values["organisation_id"] = str(fixed)
     if "add_row" in request.form:
         return _form_page(form, fixed=fixed)
-    read = engine_data(form, scheme_choices(uow().session), new=True)
+    read = engine_data(form, scheme_choices(reading().session), new=True)
     try:
         _refuse_unreadable(read, new=True)
-        with UnitOfWork(database(), workflows=workflows()) as writing:
-            scheme = create_scheme(writing, actor(), read.data)
+        with writing() as work:
+            scheme = create_scheme(work, actor(), read.data)
             reference, scheme_id = scheme.reference, scheme.id
     except InvalidInput as exc:
         form.errors = read.place(exc.errors)
@@ -82,18 +82,18 @@ def edit(scheme_id: int):
     refusal = edit_refusal(workflow, facts, actor())
     if refusal is not None:
         raise refusal
-    scheme = uow().session.get(Scheme, scheme_id)
+    scheme = reading().session.get(Scheme, scheme_id)
     if request.method == "GET":
         return _form_page(form_from_scheme(scheme), scheme=scheme, version=facts.version)
     version = _posted_version()
     form = form_from_request(request.form, request.form.get("add_row"))
     if "add_row" in request.form:
         return _form_page(form, scheme=scheme, version=version)
-    read = engine_data(form, scheme_choices(uow().session), new=False)
+    read = engine_data(form, scheme_choices(reading().session), new=False)
     try:
         _refuse_unreadable(read, new=False)
-        with UnitOfWork(database(), workflows=workflows()) as writing:
-            edit_record(writing, RecordRef(KIND, scheme_id), read.data, actor(), version)
+        with writing() as work:
+            edit_record(work, RecordRef(KIND, scheme_id), read.data, actor(), version)
     except InvalidInput as exc:
         form.errors = read.place(exc.errors)
         return _form_page(form, scheme=scheme, version=version), 422
@@ -121,11 +121,11 @@ def _form_page(
     version: int | None = None,
     conflict: dict | None = None,
 ):
-    choices = scheme_choices(uow().session)
+    choices = scheme_choices(reading().session)
     duplicates = []
     if scheme is not None:
         duplicates = similar_schemes(
-            uow().session,
+            reading().session,
             actor(),
             scheme.title,
             scheme.organisation_id,
@@ -161,7 +161,7 @@ def show(scheme_id: int):
 
 def _show_page(scheme_id: int, **posted):
     facts, workflow = read_facts(KIND, scheme_id)
-    scheme = uow().session.get(Scheme, scheme_id)
+    scheme = reading().session.get(Scheme, scheme_id)
     return render_template(
         "ui/scheme/show.html",
         scheme=scheme,
@@ -189,8 +189,8 @@ def case_file(scheme_id: int):
     fmt = request.form.get("format", "pdf")
     if fmt not in FORMATS:
         abort(400)
-    document = case_file_document(uow(), actor(), RecordRef(KIND, scheme_id))
-    content = issue_document(uow(), actor(), document, fmt)
+    document = case_file_document(reading(), actor(), RecordRef(KIND, scheme_id))
+    content = issue_document(reading(), actor(), document, fmt)
     disposition = "attachment" if fmt == "pdf" else "inline"
     return Response(
         content,
@@ -206,7 +206,7 @@ def duplicates():
     organisation = args.get("organisation_id", "")
     exclude = args.get("exclude", "")
     found = similar_schemes(
-        uow().session,
+        reading().session,
         actor(),
         args.get("titre", "")[:180],
         int(organisation) if organisation.isdigit() and len(organisation) <= 9 else None,

@@ -12,8 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from engine.forms import SchemeChoices
-from engine.inputs_fr import (
+from engine.french.inputs import (
     FrenchInputError,
     amount_text,
     date_text,
@@ -22,6 +21,7 @@ from engine.inputs_fr import (
     parse_integer,
 )
 from engine.models import Scheme
+from engine.queries.forms import SchemeChoices
 
 TEXTS = (
     "title",

@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from engine.diagram import draw
 from engine.documents.display import INPUT_LABELS, field_label
-from engine.workflow import StateDef, TransitionDef, Workflow
-from web.ui.common import signin_required, workflows
+from engine.rules.diagram import draw
+from engine.rules.workflow import StateDef, TransitionDef, Workflow
+from web.context import workflows
+from web.ui.common import signin_required
 
 blueprint = signin_required(Blueprint("workflow", __name__))
 
@@ -80,7 +81,7 @@ def workflow_svg(workflow: Workflow | str, current_state: str | None = None) -> 
     svg = draw(
         workflow, current_state, title=str(title), description=description, english=english()
     )
-    return Markup(svg)  # safe: engine.diagram escapes every label it draws
+    return Markup(svg)  # safe: engine.rules.diagram escapes every label it draws
 
 
 @blueprint.get("/workflows")

@@ -3,8 +3,9 @@
 from flask import Blueprint, render_template, url_for
 from werkzeug.routing import BuildError
 
-from engine.worklist import worklist
-from web.ui.common import actor, signin_required, uow, workflows
+from engine.queries.worklist import worklist
+from web.context import actor, reading, workflows
+from web.ui.common import signin_required
 
 blueprint = signin_required(Blueprint("worklist", __name__))
 # Each record's page: endpoint, its argument, and the address the interface's plan fixes for it.
@@ -16,8 +17,8 @@ PAGES = {
 
 @blueprint.get("/a-traiter")
 def index():
-    reading = uow()
-    found = worklist(reading.session, actor(), reading.clock(), workflows())
+    work = reading()
+    found = worklist(work.session, actor(), work.clock(), workflows())
     return render_template("ui/worklist/index.html", worklist=found, record_url=record_url)
 
 

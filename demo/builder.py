@@ -1,6 +1,6 @@
 """Demonstration data built through the engine's own services, so its audit trail is a real one.
 
-The catalogue (engine/demo_data.py) says what exists; this module plays the story of each record
+The catalogue (demo/catalogue.py) says what exists; this module plays the story of each record
 on a deterministic clock that walks through 2025 and 2026 in Martinique working hours: the
 organisations enter their schemes, the COTECH examines them, the COPIL decides, and in 2026 the
 COTECH proposes to pool some of them.
@@ -15,9 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from engine.clock import MARTINIQUE
-from engine.database import Database
-from engine.demo_data import (
+from demo.catalogue import (
     ACCOUNTS,
     DEMO_PASSWORD,
     HELD_BACK_LABELS,
@@ -30,14 +28,16 @@ from engine.demo_data import (
     DemoPooling,
     DemoScheme,
 )
+from engine.clock import MARTINIQUE
+from engine.db.database import Database
+from engine.db.uow import UnitOfWork
 from engine.models import Pooling, Scheme
-from engine.policy import SYSTEM, Actor
+from engine.rules.policy import SYSTEM, Actor
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
 from engine.services.records import create_pooling, create_scheme, edit_record
 from engine.services.transitions import apply_transition
 from engine.services.users import add_organisation, add_user
-from engine.uow import UnitOfWork
 
 __all__ = ["DEMO_PASSWORD", "DemoClock", "DemoReport", "build_demo", "demo_accounts"]
 

@@ -5,11 +5,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.audit import jsonable
 from engine.errors import InvalidInput
 from engine.models import Organisation, Pooling, Scheme, SchemeFunder, SchemePartner, Territory
 from engine.models.vocabulary import VocabularyTerm
-from engine.records import POOLABLE_STATES
+from engine.records.audit import jsonable
+from engine.records.registry import POOLABLE_STATES
 
 VOCABULARY_FIELDS = {"themes": "theme", "publics": "public", "aid_types": "aid_type"}
 COG_KINDS = {"COM": "commune", "EPCI": "epci", "DEP": "department"}

@@ -9,13 +9,13 @@ from sqlalchemy import Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.clock import MARTINIQUE, local
-from engine.inventory import visible_to
-from engine.models import AuditEvent, Pooling, Scheme, Territory, VocabularyTerm
+from engine.models import AuditEvent, Scheme, Territory, VocabularyTerm
 from engine.models.scheme import scheme_territory, scheme_theme
-from engine.policy import Actor
-from engine.workflow import WorkflowRegistry, default_registry
+from engine.queries.inventory import visible_to
+from engine.records.registry import record_type
+from engine.rules.policy import Actor
+from engine.rules.workflow import WorkflowRegistry, default_registry
 
-MODELS = {"scheme": Scheme, "pooling": Pooling}
 # The weekly flow: entries (submit), reviews, approvals of schemes.
 FLOW = ("submit", "review", "approve")
 WEEKS = 12
@@ -36,7 +36,7 @@ class Cell:
 
 def state_counts(session: Session, kind: str, actor: Actor, workflows=None) -> dict[str, int]:
     """Count the records of `kind` the actor may see, per state."""
-    model = MODELS[kind]
+    model = record_type(kind).model
     seen = visible_to(actor, workflows) if kind == "scheme" else model.id.isnot(None)
     rows = session.execute(
         select(model.state, func.count()).where(seen).group_by(model.state)
@@ -48,7 +48,7 @@ def overdue_counts(
     session: Session, kind: str, now: datetime, workflows: WorkflowRegistry | None = None
 ) -> dict[str, int]:
     """Count the records of `kind` past their state's deadline, per state."""
-    model, workflow = MODELS[kind], (workflows or default_registry()).current(kind)
+    model, workflow = record_type(kind).model, (workflows or default_registry()).current(kind)
     late = [
         and_(
             model.state == name, model.state_changed_at < now - timedelta(days=state.deadline_days)

@@ -1,10 +1,16 @@
-"""What the engine knows of each record type: its table, its required fields, its facts."""
+"""The one registry of record types: what the engine knows of a scheme and of a pooling.
+
+Each `RecordType` holds its table, how French and English name it, its separation-of-duties
+sentences, its edit schema, its representation, its fields and how to tell each required one is
+filled; `record_type(name)` finds one. Nothing else keeps a map from "scheme" and "pooling".
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
 
+from marshmallow import Schema
 from sqlalchemy import Select, Table, bindparam, case, func, or_, select
 
 from engine.models.pooling import Pooling, pooling_member
@@ -15,6 +21,8 @@ from engine.models.scheme import (
     scheme_territory,
     scheme_theme,
 )
+from engine.records.representation import POOLING_SHAPE, SCHEME_SHAPE, Shape
+from engine.records.schemas import PoolingFields, SchemeFields
 
 # States a scheme must be in to be a member of a pooling.
 POOLABLE_STATES = ("reviewed", "proposed", "approved")
@@ -54,19 +62,39 @@ class RecordFacts:
         return value is not None and (not isinstance(value, str) or value.strip() != "")
 
 
+@dataclass(frozen=True)
+class Nouns:
+    """How one language names a record type, in the phrases pages and documents use."""
+
+    label: str  # "Dispositif": a column, a badge, a line of the log
+    the: str  # "le dispositif"
+    this: str  # "ce dispositif"
+    workflow: str  # "Circuit d'un dispositif"
+    case_file: str = ""  # "Dossier de dispositif" (documents are in French only)
+
+
 @dataclass(frozen=True, eq=False)
 class RecordType:
-    name: str
+    name: str  # also its workflow's name, its audit events' record_type, its URL argument's stem
     model: type
     prefix: str
-    label: str  # "ce dispositif" / "cette mutualisation"
+    french: Nouns
+    english: Nouns
     organisation_column: str
     requirements: dict[str, Requirement]
     input_fields: frozenset[str]
+    duties: dict[str, str]  # guard name → the French sentence of a refusal
+    edit_schema: type[Schema]
+    shape: Shape
 
     @property
     def table(self) -> Table:
         return self.model.__table__
+
+    @cache  # noqa: B019 (record types are module-level constants)
+    def edit_fields(self) -> Schema:
+        """Return the schema validating an edit of this type's fields (built once)."""
+        return self.edit_schema()
 
     @cache  # noqa: B019 (record types are module-level constants)
     def facts_statement(self, lock: bool) -> Select:
@@ -168,7 +196,14 @@ SCHEME = RecordType(
     name="scheme",
     model=Scheme,
     prefix="DSP",
-    label="ce dispositif",
+    french=Nouns(
+        "Dispositif",
+        "le dispositif",
+        "ce dispositif",
+        "Circuit d'un dispositif",
+        "Dossier de dispositif",
+    ),
+    english=Nouns("Scheme", "the scheme", "this scheme", "Scheme workflow"),
     organisation_column="organisation_id",
     requirements={
         "title": Requirement("intitulé"),
@@ -184,13 +219,29 @@ SCHEME = RecordType(
         "contact_phone": Requirement("téléphone de contact"),
     },
     input_fields=frozenset({"copil_target_date", "decision_reference"}),
+    duties={
+        "not_submitter": "Vous avez soumis ce dispositif : un autre membre du COTECH doit "
+        "l'examiner.",
+        "not_proposer": "Vous avez proposé ce dispositif au COPIL : un autre membre du COPIL doit "
+        "décider.",
+        "not_author": "Vous avez créé ce dispositif : un autre membre du COTECH doit l'examiner.",
+    },
+    edit_schema=SchemeFields,
+    shape=SCHEME_SHAPE,
 )
 
 POOLING = RecordType(
     name="pooling",
     model=Pooling,
     prefix="MUT",
-    label="cette mutualisation",
+    french=Nouns(
+        "Mutualisation",
+        "la mutualisation",
+        "cette mutualisation",
+        "Circuit d'une mutualisation",
+        "Dossier de mutualisation",
+    ),
+    english=Nouns("Pooling", "the pooling", "this pooling", "Pooling workflow"),
     organisation_column="lead_organisation_id",
     requirements={
         "title": Requirement("intitulé"),
@@ -203,6 +254,21 @@ POOLING = RecordType(
         "decision_reference": Requirement("référence de la décision"),
     },
     input_fields=frozenset({"decision_reference", "decision_date", "decision_conditions"}),
+    duties={
+        "not_submitter": "Vous avez soumis cette mutualisation : un autre membre du COTECH doit "
+        "l'examiner.",
+        "not_proposer": "Vous avez proposé cette mutualisation au COPIL : un autre membre du "
+        "COPIL doit décider.",
+        "not_author": "Vous avez créé cette mutualisation : un autre membre du COTECH doit "
+        "l'examiner (principe des quatre yeux).",
+    },
+    edit_schema=PoolingFields,
+    shape=POOLING_SHAPE,
 )
 
 RECORD_TYPES: dict[str, RecordType] = {SCHEME.name: SCHEME, POOLING.name: POOLING}
+
+
+def record_type(name: str) -> RecordType:
+    """Return the record type named `name` ("scheme", "pooling"); KeyError for another."""
+    return RECORD_TYPES[name]

@@ -10,14 +10,14 @@ import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from transitions import Machine
 
-from engine.effects import EFFECTS
 from engine.errors import WorkflowError
-from engine.inputs import INPUT_TYPES, build_input_schema
 from engine.models.user import ROLES
-from engine.policy import GUARDS, STAMPS
-from engine.records import RECORD_TYPES
+from engine.records.registry import RECORD_TYPES
+from engine.rules.effects import EFFECTS
+from engine.rules.inputs import INPUT_TYPES, build_input_schema
+from engine.rules.policy import GUARDS, STAMPS
 
-WORKFLOW_DIR = Path(__file__).resolve().parent.parent / "workflows"
+WORKFLOW_DIR = Path(__file__).resolve().parents[2] / "workflows"
 
 
 class _InputSchema(Schema):
@@ -225,34 +225,9 @@ def _state(name: str, s: dict, record_type, fail) -> StateDef:
 
 def _transition(t: dict, states: dict[str, StateDef], record_type, fail) -> TransitionDef:
     name = t["name"]
-    for state in [*t["sources"], t["to"]]:
-        if state not in states:
-            fail(f"état inconnu « {state} » dans la transition « {name} »")
-    for state in t["sources"]:
-        if states[state].final and not t["reopens"]:
-            fail(f"la transition « {name} » part de l'état final « {state} »")
-        if t["reopens"] and not states[state].final:
-            fail(f"la transition « {name} » rouvre l'état « {state} », qui n'est pas final")
-    for role in t["roles"]:
-        if role not in ROLES:
-            fail(f"rôle inconnu « {role} » dans la transition « {name} »")
-    for guard in t["guards"]:
-        if guard not in GUARDS:
-            fail(f"garde inconnue « {guard} » dans la transition « {name} »")
-    for effect in t["effects"]:
-        if effect not in EFFECTS:
-            fail(f"effet inconnu « {effect} » dans la transition « {name} »")
-    if t["stamp"] is not None and t["stamp"] not in STAMPS:
-        fail(f"marque inconnue « {t['stamp']} » dans la transition « {name} »")
-    inputs = {}
-    for key, spec in t["inputs"].items():
-        if spec["type"] not in INPUT_TYPES:
-            fail(f"type de saisie inconnu « {spec['type']} » pour « {key} » dans « {name} »")
-        if spec.get("field") and spec["field"] not in record_type.input_fields:
-            fail(f"champ inconnu « {spec['field']} » pour « {key} » dans « {name} »")
-        inputs[key] = InputSpec(
-            key, spec["type"], spec["required"], spec.get("max_length"), spec.get("field")
-        )
+    _check_transition_states(t, states, fail)
+    _check_registered(t, fail)
+    inputs = _transition_inputs(t, record_type, fail)
     return TransitionDef(
         name,
         t["label"],
@@ -266,6 +241,48 @@ def _transition(t: dict, states: dict[str, StateDef], record_type, fail) -> Tran
         t["reopens"],
         inputs,
     )
+
+
+def _check_transition_states(t: dict, states: dict[str, StateDef], fail) -> None:
+    name = t["name"]
+    for state in [*t["sources"], t["to"]]:
+        if state not in states:
+            fail(f"état inconnu « {state} » dans la transition « {name} »")
+    for state in t["sources"]:
+        if states[state].final and not t["reopens"]:
+            fail(f"la transition « {name} » part de l'état final « {state} »")
+        if t["reopens"] and not states[state].final:
+            fail(f"la transition « {name} » rouvre l'état « {state} », qui n'est pas final")
+
+
+# What a transition may name, each from its registry, with the French noun of its error.
+_REGISTERED = (
+    ("roles", ROLES, "rôle inconnu"),
+    ("guards", GUARDS, "garde inconnue"),
+    ("effects", EFFECTS, "effet inconnu"),
+)
+
+
+def _check_registered(t: dict, fail) -> None:
+    for key, registry, unknown in _REGISTERED:
+        for value in t[key]:
+            if value not in registry:
+                fail(f"{unknown} « {value} » dans la transition « {t['name']} »")
+    if t["stamp"] is not None and t["stamp"] not in STAMPS:
+        fail(f"marque inconnue « {t['stamp']} » dans la transition « {t['name']} »")
+
+
+def _transition_inputs(t: dict, record_type, fail) -> dict[str, InputSpec]:
+    name, inputs = t["name"], {}
+    for key, spec in t["inputs"].items():
+        if spec["type"] not in INPUT_TYPES:
+            fail(f"type de saisie inconnu « {spec['type']} » pour « {key} » dans « {name} »")
+        if spec.get("field") and spec["field"] not in record_type.input_fields:
+            fail(f"champ inconnu « {spec['field']} » pour « {key} » dans « {name} »")
+        inputs[key] = InputSpec(
+            key, spec["type"], spec["required"], spec.get("max_length"), spec.get("field")
+        )
+    return inputs
 
 
 def _check_graph(wf: Workflow, where: str) -> None:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from engine.errors import Reason
+from engine.records.registry import record_type
 
 ROLE_GROUPS = {
     "owner": "aux porteurs de la structure concernée",
@@ -43,38 +44,17 @@ SYSTEM = Actor(id=None, label="système", roles=frozenset())
 
 @dataclass(frozen=True)
 class Guard:
-    """A separation-of-duties rule: the actor must not be the one stamped on the record."""
+    """A separation-of-duties rule: the actor must not be the one stamped on the record.
+
+    Each record type words the refusal its own way (`RecordType.duties`)."""
 
     column: str
-    messages: dict[str, str]
 
 
 GUARDS = {
-    "not_submitter": Guard(
-        "submitted_by_id",
-        {
-            "scheme": "Vous avez soumis ce dispositif : un autre membre du COTECH doit l'examiner.",
-            "pooling": "Vous avez soumis cette mutualisation : un autre membre du COTECH doit "
-            "l'examiner.",
-        },
-    ),
-    "not_proposer": Guard(
-        "proposed_by_id",
-        {
-            "scheme": "Vous avez proposé ce dispositif au COPIL : un autre membre du COPIL doit "
-            "décider.",
-            "pooling": "Vous avez proposé cette mutualisation au COPIL : un autre membre du COPIL "
-            "doit décider.",
-        },
-    ),
-    "not_author": Guard(
-        "created_by_id",
-        {
-            "scheme": "Vous avez créé ce dispositif : un autre membre du COTECH doit l'examiner.",
-            "pooling": "Vous avez créé cette mutualisation : un autre membre du COTECH doit "
-            "l'examiner (principe des quatre yeux).",
-        },
-    ),
+    "not_submitter": Guard("submitted_by_id"),
+    "not_proposer": Guard("proposed_by_id"),
+    "not_author": Guard("created_by_id"),
 }
 
 
@@ -112,5 +92,5 @@ def guard_reasons(
     for name in guards:
         guard = GUARDS[name]
         if actor.id is not None and stamps.get(guard.column) == actor.id:
-            reasons.append(Reason("separation_of_duties", guard.messages[kind]))
+            reasons.append(Reason("separation_of_duties", record_type(kind).duties[name]))
     return reasons

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 import migrations
-from engine.database import Database
+from engine.db.database import Database
 from engine.errors import DatabaseNotReady
 
 SCRIPT_LOCATION = Path(migrations.__file__).parent

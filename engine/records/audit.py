@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, text
 
-from engine.bulk import bulk_insert
+from engine.db.bulk import bulk_insert
 from engine.models.audit import AuditEvent
 
 GENESIS = "0" * 64

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from weakref import WeakKeyDictionary
 
-from engine.workflow import Workflow
+from engine.rules.workflow import Workflow
 
 BOX_W, BOX_H = 184, 46
 PITCH_X, PITCH_Y = 272, 128

@@ -7,10 +7,10 @@ from sqlalchemy import Connection, RootTransaction
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.clock import utcnow
-from engine.database import WRITE_FLAG, Database
+from engine.clock import system_clock
+from engine.db.database import WRITE_FLAG, Database
 from engine.errors import Conflict
-from engine.workflow import WorkflowRegistry, default_registry
+from engine.rules.workflow import WorkflowRegistry, default_registry
 
 
 class UnitOfWork:
@@ -25,7 +25,7 @@ class UnitOfWork:
         self,
         database: Database,
         *,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] = system_clock,
         workflows: WorkflowRegistry | None = None,
         autocommit_reads: bool = False,
     ) -> None:

@@ -21,13 +21,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
-from engine.messages import french_errors
+from engine.french.messages import french_errors
+from engine.french.text import fold
 from engine.models import Organisation, Scheme, Territory, VocabularyTerm
 from engine.models.scheme import scheme_aid_type, scheme_public, scheme_territory, scheme_theme
-from engine.policy import Actor
-from engine.text import fold
-from engine.values import VOCABULARY_FIELDS, territory_by_cog
-from engine.workflow import WorkflowRegistry, default_registry
+from engine.records.values import VOCABULARY_FIELDS, territory_by_cog
+from engine.rules.policy import Actor
+from engine.rules.workflow import WorkflowRegistry, default_registry
 
 LINKS = {"themes": scheme_theme, "publics": scheme_public, "aid_types": scheme_aid_type}
 

@@ -13,13 +13,13 @@ from datetime import datetime
 from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from engine.deadlines import due_at
-from engine.models import Organisation, Pooling, Scheme
-from engine.policy import GUARDS, Actor
-from engine.workflow import TransitionDef, WorkflowRegistry, default_registry
+from engine.models import Organisation
+from engine.records.registry import RECORD_TYPES, RecordType, record_type
+from engine.rules.deadlines import due_at
+from engine.rules.policy import GUARDS, Actor
+from engine.rules.workflow import TransitionDef, WorkflowRegistry, default_registry
 
 SPINE = ("submit", "review", "propose", "approve")
-MODELS = {"scheme": Scheme, "pooling": Pooling}
 LIMIT = 100
 
 
@@ -58,17 +58,18 @@ def worklist(
     """Return the records awaiting `actor`, oldest in their state first, at most `limit`."""
     registry = workflows or default_registry()
     items, total = [], 0
-    for kind, model in MODELS.items():
+    for kind, rtype in RECORD_TYPES.items():
         tasks = _tasks(registry, kind, actor)
         if not tasks:
             continue
-        condition = or_(*(_awaits(model, state, tdef, actor) for state, tdef in tasks.items()))
+        model = rtype.model
+        condition = or_(*(_awaits(rtype, state, tdef, actor) for state, tdef in tasks.items()))
         total += session.scalar(select(func.count()).select_from(model).where(condition)) or 0
         # One query per state, each reading (state, state_changed_at) in index order and
         # stopping at `limit`: the OR of states had to sort every waiting record (130 ms at
         # 100,000 schemes). The oldest `limit` of all are among these, sorted below.
         for state, tdef in tasks.items():
-            rows = session.execute(_rows(model, _awaits(model, state, tdef, actor)).limit(limit))
+            rows = session.execute(_rows(rtype, _awaits(rtype, state, tdef, actor)).limit(limit))
             items += [_item(kind, row, tdef, registry, actor, now) for row in rows]
     items.sort(key=lambda item: (item.entered_at, item.kind, item.id))
     return Worklist(items[:limit], total)
@@ -84,19 +85,19 @@ def _tasks(registry: WorkflowRegistry, kind: str, actor: Actor) -> dict[str, Tra
     return tasks
 
 
-def _awaits(model, state: str, tdef: TransitionDef, actor: Actor):
+def _awaits(rtype: RecordType, state: str, tdef: TransitionDef, actor: Actor):
     """SQL: the record is in `state` and the actor holds one of the transition's roles for it."""
+    # As Actor.holds: an owner acts on the records of their own organisation, if they have one.
+    owned = rtype.table.c[rtype.organisation_column] == actor.organisation_id
     holds = [
-        (model.organisation_id == actor.organisation_id if model is Scheme else false())
-        if role == "owner"
-        else true()
+        (owned if actor.organisation_id is not None else false()) if role == "owner" else true()
         for role in tdef.roles & actor.roles
     ]
-    return (model.state == state) & or_(*holds)
+    return (rtype.table.c.state == state) & or_(*holds)
 
 
-def _rows(model, condition) -> Select:
-    organisation_id = model.organisation_id if model is Scheme else model.lead_organisation_id
+def _rows(rtype: RecordType, condition) -> Select:
+    model, organisation_id = rtype.model, rtype.table.c[rtype.organisation_column]
     return (
         select(
             model.id,
@@ -139,5 +140,5 @@ def _blocked(kind: str, row, tdef: TransitionDef, actor: Actor) -> str | None:
     for name in tdef.guards:
         guard = GUARDS[name]
         if actor.id is not None and getattr(row, guard.column) == actor.id:
-            return guard.messages[kind]
+            return record_type(kind).duties[name]
     return None

@@ -6,7 +6,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from engine.errors import InvalidInput
-from engine.messages import french_errors
+from engine.french.messages import french_errors
 
 INPUT_TYPES = {"text", "date"}
 

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from engine.audit import Entry
 from engine.models.pooling import pooling_member
 from engine.models.scheme import Scheme
+from engine.records.audit import Entry
 
 _scheme = Scheme.__table__
 _MEMBERS = (

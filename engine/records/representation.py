@@ -3,14 +3,15 @@
 Money is a string with two decimals ("12500.50"), never a float, so no cent is lost on the way;
 instants are ISO 8601 in UTC ("2026-11-25T20:46:00Z"); vocabularies are codes, territories COG
 codes. `scheme_dict` and `pooling_dict` read ORM objects through their relationships (load them
-eagerly first); `read_records` reads the same representation with two prebuilt Core statements,
-for the API's hot path.
+eagerly first); each record type's `Shape` reads the same representation from Core rows, which
+`engine.records.batch.read_records` uses on the API's hot path.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cached_property, partial
 from typing import Any
 
 from sqlalchemy import (
@@ -45,7 +46,6 @@ from engine.models.scheme import (
     scheme_theme,
 )
 from engine.models.territory import COG_PREFIX
-from engine.records import RECORD_TYPES, RecordFacts
 
 CENT = Decimal("0.01")
 
@@ -187,30 +187,6 @@ LINK_COLUMNS = (
 )
 
 
-def read_records(
-    conn: Connection, kind: str, ids: Sequence[int]
-) -> list[tuple[dict[str, Any], RecordFacts]]:
-    """Read records as `scheme_dict`/`pooling_dict` represent them, with their facts.
-
-    Two prebuilt statements whatever the number of records: the rows (columns, organisation,
-    and the facts the rules need), then every collection of every record at once. Records come
-    back in the order of `ids`; an id that matches no record is left out.
-    """
-    if not ids:
-        return []
-    rows = conn.execute(_rows_statement(kind), {"ids": list(ids)}).all()
-    if not rows:
-        return []
-    links = _read_links(conn, kind, [row.id for row in rows])
-    by_id = {row.id: row for row in rows}
-    rtype, body = RECORD_TYPES[kind], _BODIES[kind]
-    return [
-        (body(by_id[ident], links[ident]), rtype.facts(by_id[ident]))
-        for ident in ids
-        if ident in by_id
-    ]
-
-
 def _scheme_row_body(row: Any, links: dict[str, list]) -> dict[str, Any]:
     organisation = {"id": row.org_id, "name": row.org_name, "siren": row.org_siren}
     return _scheme_body(row, organisation, links)
@@ -221,37 +197,6 @@ def _pooling_row_body(row: Any, links: dict[str, list]) -> dict[str, Any]:
     if row.org_id is not None:
         lead = {"id": row.org_id, "name": row.org_name, "siren": row.org_siren}
     return _pooling_body(row, lead, links)
-
-
-_BODIES = {"scheme": _scheme_row_body, "pooling": _pooling_row_body}
-
-
-@cache
-def _rows_statement(kind: str) -> Select:
-    """The records' rows by ``ids``: every column, the facts' columns, the organisation."""
-    rtype = RECORD_TYPES[kind]
-    t, org = rtype.table, Organisation.__table__
-    facts = rtype.facts_columns()
-    taken = {column.name for column in facts} | {"search_text"}
-    return (
-        select(
-            *facts,
-            *(column for column in t.c if column.name not in taken),
-            org.c.id.label("org_id"),
-            org.c.name.label("org_name"),
-            org.c.siren.label("org_siren"),
-        )
-        .select_from(t.outerjoin(org, org.c.id == t.c[rtype.organisation_column]))
-        .where(t.c.id.in_(bindparam("ids", expanding=True)))
-    )
-
-
-def _read_links(conn: Connection, kind: str, ids: list[int]) -> dict[int, dict[str, list]]:
-    names, items = _LINKS[kind]
-    out = {ident: {name: [] for name in names} for ident in ids}
-    for row in conn.execute(_links_statement(kind), {"ids": ids}):
-        out[row.owner][names[row.link]].append(items[row.link](row))
-    return out
 
 
 def _branch(link: int, from_clause, owner, **values) -> Select:
@@ -320,25 +265,6 @@ def _member_branch(link: int) -> Select:
     )
 
 
-@cache
-def _links_statement(kind: str):
-    """Every collection of the records ``ids`` in one UNION ALL, in each collection's order."""
-    if kind == "scheme":
-        partner, funder = SchemePartner.__table__, SchemeFunder.__table__
-        branches = [
-            _vocabulary_branch(0, scheme_theme),
-            _vocabulary_branch(1, scheme_public),
-            _vocabulary_branch(2, scheme_aid_type),
-            _territory_branch(3, scheme_territory, "scheme_id"),
-            _organisation_branch(4, partner, code=partner.c.role),
-            _organisation_branch(5, funder, amount=funder.c.amount),
-        ]
-    else:
-        branches = [_member_branch(0), _territory_branch(1, pooling_territory, "pooling_id")]
-    order = [literal_column(name) for name in ("link", "owner", "sort_int", "sort_text")]
-    return union_all(*branches).order_by(*order)
-
-
 def _cog(row: Any) -> str:
     return f"{COG_PREFIX[row.name]}-{row.code}"
 
@@ -365,11 +291,73 @@ def _row_link_name(row: Any) -> str | None:
     return row.org_name if row.ref_id is not None else row.name
 
 
-# Per record type: the name of each collection (by `link` number) and how to read one item.
-_LINKS = {
-    "scheme": (
-        ("themes", "publics", "aid_types", "territories", "partners", "funders"),
-        (_code, _code, _code, _cog, _partner, _funder),
+@dataclass(frozen=True)
+class Collection:
+    """One collection of a record: its name in the body, its branch of the links statement
+    (given its number), and how to read one of its items from a row of that statement."""
+
+    name: str
+    branch: Callable[[int], Select]
+    item: Callable[[Any], Any]
+
+
+@dataclass(frozen=True, eq=False)
+class Shape:
+    """How a record type is represented: its body from a row and its collections, and the one
+    statement that reads every collection of many records at once."""
+
+    body: Callable[[Any, dict[str, list]], dict[str, Any]]
+    collections: tuple[Collection, ...]
+
+    @cached_property
+    def links_statement(self):
+        """Every collection of the records ``ids`` in one UNION ALL, in each collection's order."""
+        branches = [c.branch(number) for number, c in enumerate(self.collections)]
+        order = [literal_column(name) for name in ("link", "owner", "sort_int", "sort_text")]
+        return union_all(*branches).order_by(*order)
+
+    def read_links(self, conn: Connection, ids: list[int]) -> dict[int, dict[str, list]]:
+        """Return each record's collections, by record id and collection name."""
+        out = {ident: {c.name: [] for c in self.collections} for ident in ids}
+        for row in conn.execute(self.links_statement, {"ids": ids}):
+            collection = self.collections[row.link]
+            out[row.owner][collection.name].append(collection.item(row))
+        return out
+
+
+_PARTNER, _FUNDER = SchemePartner.__table__, SchemeFunder.__table__
+
+SCHEME_SHAPE = Shape(
+    _scheme_row_body,
+    (
+        Collection("themes", partial(_vocabulary_branch, table=scheme_theme), _code),
+        Collection("publics", partial(_vocabulary_branch, table=scheme_public), _code),
+        Collection("aid_types", partial(_vocabulary_branch, table=scheme_aid_type), _code),
+        Collection(
+            "territories",
+            partial(_territory_branch, table=scheme_territory, owner="scheme_id"),
+            _cog,
+        ),
+        Collection(
+            "partners",
+            partial(_organisation_branch, table=_PARTNER, code=_PARTNER.c.role),
+            _partner,
+        ),
+        Collection(
+            "funders",
+            partial(_organisation_branch, table=_FUNDER, amount=_FUNDER.c.amount),
+            _funder,
+        ),
     ),
-    "pooling": (("members", "territories"), (_member, _cog)),
-}
+)
+POOLING_SHAPE = Shape(
+    _pooling_row_body,
+    (
+        Collection("members", _member_branch, _member),
+        Collection(
+            "territories",
+            partial(_territory_branch, table=pooling_territory, owner="pooling_id"),
+            _cog,
+        ),
+    ),
+)

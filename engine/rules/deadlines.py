@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from engine.workflow import Workflow
+from engine.rules.workflow import Workflow
 
 
 def due_at(workflow: Workflow, state: str, entered_at: datetime) -> datetime | None:

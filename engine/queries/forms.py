@@ -8,14 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotPermitted
-from engine.messages import french_errors
+from engine.french.messages import french_errors
 from engine.models import Organisation, Territory, VocabularyTerm
 from engine.models.scheme import PARTNER_ROLES
-from engine.policy import Actor
-from engine.records import RECORD_TYPES, RecordFacts
-from engine.schemas import NewSchemeFields, SchemeFields
+from engine.records.registry import RECORD_TYPES, RecordFacts
+from engine.records.schemas import NewSchemeFields, SchemeFields
+from engine.rules.policy import Actor
+from engine.rules.workflow import Workflow
 from engine.services.records import ensure_editable
-from engine.workflow import Workflow
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine.inventory import visible_to
+from engine.french.text import fold
 from engine.models import Organisation, Scheme, Territory, VocabularyTerm
 from engine.models.scheme import scheme_territory, scheme_theme
 from engine.models.territory import COG_PREFIX
-from engine.policy import Actor
-from engine.text import fold
-from engine.workflow import WorkflowRegistry
+from engine.queries.inventory import visible_to
+from engine.rules.policy import Actor
+from engine.rules.workflow import WorkflowRegistry
 
 # Words that say nothing about what a scheme does.
 STOP_WORDS = frozenset(

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import Territory, VocabularyTerm
 
-COMMUNES_CSV = Path(__file__).resolve().parent / "reference" / "communes.csv"
+COMMUNES_CSV = Path(__file__).resolve().parents[1] / "reference" / "communes.csv"
 DEPARTMENT = ("972", "Martinique")
 
 THEMES = [

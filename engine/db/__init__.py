@@ -1,0 +1,1 @@
+"""The database: declarative base, engines, migrations, settings and the unit of work."""

@@ -1,0 +1,1 @@
+"""Read-only queries that serve pages: inventory, worklist, dashboard, duplicates, form choices."""

@@ -1,0 +1,2 @@
+"""The rules: workflows as data, who may do what, inputs, effects, deadlines, passwords,
+diagrams."""
