@@ -1,6 +1,6 @@
 """Write an import's drafts in bulk: Core inserts and one audit append, same events as one by one.
 
-Creating 10,000 drafts through `new_scheme` costs about ten statements each (reference, terms,
+Creating 10,000 drafts through `create_scheme` costs about ten statements each (reference, terms,
 territories, flush, audit head); here each table gets one multi-row insert. The rows were
 validated by the same schema and consistency rules when the import was planned.
 """
@@ -164,7 +164,7 @@ def _entry(row: RowResult, ident: int, reference: str, actor: Actor, now, state:
 
 
 def creation_changes(data: dict[str, Any]) -> dict[str, dict]:
-    """Return a new draft's changes as `new_scheme` logs them: each set field from nothing."""
+    """Return a new draft's changes as `create_scheme` logs them: each set field from nothing."""
     changes = {"title": {"before": None, "after": data["title"]}}
     for name, value in data.items():
         if name == "title":

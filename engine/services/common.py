@@ -1,13 +1,18 @@
-"""Helpers shared by the services: references to records, loading facts, conflicts."""
+"""Helpers shared by the services: references to records, loading facts, conflicts, and the
+audit entry a read leaves in the log."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
+from engine.db.uow import UnitOfWork
 from engine.errors import Conflict, NotFound, NotPermitted
 from engine.models.user import User
+from engine.records import audit
 from engine.records.registry import RECORD_TYPES, RecordFacts, RecordType
 from engine.rules.policy import Actor, can_see, inactive_reason
 from engine.rules.workflow import Workflow
@@ -80,3 +85,16 @@ def conflict(conn: Connection, rtype: RecordType, record_id: int) -> Conflict:
     if row is None:
         return Conflict(current_version=None, message="Cet élément a été supprimé entre-temps.")
     return Conflict(current_version=row.version, changed_by=row.email, changed_at=row.updated_at)
+
+
+def log_apart(uow: UnitOfWork, entry: Callable[[datetime], audit.Entry]) -> None:
+    """Append the entry `entry(now)` in a unit of work of its own, committed at once.
+
+    For what a read leaves in the log (a print, an export): the reading unit of work may not
+    turn into a write (SQLite, BEGIN IMMEDIATE) and commits nothing, yet the entry must land. It
+    shares the reading one's database, clock and workflows.
+    """
+    with UnitOfWork(uow.database, clock=uow.clock, workflows=uow.workflows) as writing:
+        conn = writing.begin_write()
+        audit.append(conn, [entry(writing.clock())])
+        writing.commit()

@@ -19,6 +19,7 @@ from engine.exporting.source import Inventory
 from engine.queries.inventory import InventoryFilter
 from engine.records import audit
 from engine.rules.policy import Actor, inactive_reason
+from engine.services.common import log_apart
 
 WRITERS: dict[str, Callable[[Inventory, BinaryIO], int]] = {
     "csv": csv_export.write,
@@ -76,18 +77,14 @@ def _record(
     data = {"format": fmt, "filters": filters.as_dict(), "count": count}
     if skipped:
         data["skipped"] = skipped
-    with UnitOfWork(uow.database, clock=uow.clock, workflows=uow.workflows) as writing:
-        audit.append(
-            writing.begin_write(),
-            [
-                audit.Entry(
-                    record_type="export",
-                    action="export",
-                    occurred_at=writing.clock(),
-                    actor_id=actor.id,
-                    actor_label=actor.label,
-                    data=data,
-                )
-            ],
-        )
-        writing.commit()
+    log_apart(
+        uow,
+        lambda now: audit.Entry(
+            record_type="export",
+            action="export",
+            occurred_at=now,
+            actor_id=actor.id,
+            actor_label=actor.label,
+            data=data,
+        ),
+    )

@@ -127,9 +127,7 @@ def _create_organisations(uow: UnitOfWork, actor: Actor, report: ImportReport) -
     """Record the organisations the file names for the first time; give their rows the ids."""
     ids = {}
     for new in report.new_organisations:
-        created = new_organisation(
-            uow, actor, new.name, new.kind, new.siren, new.siret, imported=True
-        )
+        created = new_organisation(uow, actor, new.name, new.kind, new.siren, new.siret)
         ids[new.name] = created.id
     for row in report.rows_with("create"):
         if row.new_organisation:

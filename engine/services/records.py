@@ -23,32 +23,14 @@ from engine.services.transitions import missing_requirements
 
 
 def create_scheme(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Scheme:
-    """Record a new scheme as a draft of its organisation; only a title is needed."""
+    """Record a new scheme as a draft of its organisation (an owner of it, or an administrator);
+    only a title is needed. Validated, audited, committed."""
     uow.begin_write()
-    scheme = new_scheme(uow, actor, data)
-    uow.commit()
-    return scheme
-
-
-def new_scheme(
-    uow: UnitOfWork,
-    actor: Actor,
-    data: dict[str, Any],
-    origin: dict[str, Any] | None = None,
-    *,
-    imported: bool = False,
-) -> Scheme:
-    """Add a validated, audited draft to the unit of work without committing (imports batch them).
-
-    `origin` is kept in the creation event's data (e.g. the import and row it came from).
-    `imported` is for the import service only: it has checked that the actor may import
-    (COTECH or admin), so a COTECH member records drafts for any organisation.
-    """
     if not actor.active:
         raise NotPermitted(inactive_reason())
     clean = _load(NewSchemeFields(), data)
     organisation_id = clean.pop("organisation_id")
-    if not (imported or actor.holds("owner", organisation_id) or "admin" in actor.roles):
+    if not (actor.holds("owner", organisation_id) or "admin" in actor.roles):
         raise NotPermitted(
             role_reason(frozenset({"owner"}), actor, organisation_id)
             or Reason("role_required", "Action réservée aux porteurs.")
@@ -57,7 +39,9 @@ def new_scheme(
         raise InvalidInput({"organisation_id": ["Structure inconnue."]})
     workflow = uow.workflows.current("scheme")
     scheme = Scheme(organisation_id=organisation_id, title=clean.pop("title"))
-    return _create(uow, actor, workflow, scheme, clean, origin)
+    scheme = _create(uow, actor, workflow, scheme, clean)
+    uow.commit()
+    return scheme
 
 
 def create_pooling(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Pooling:
@@ -76,9 +60,7 @@ def create_pooling(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Pooli
     return pooling
 
 
-def _create(
-    uow: UnitOfWork, actor: Actor, workflow: Workflow, record, clean: dict, origin=None
-) -> Any:
+def _create(uow: UnitOfWork, actor: Actor, workflow: Workflow, record, clean: dict) -> Any:
     rtype = RECORD_TYPES[record.record_type]
     session, now = uow.session, uow.clock()
     record.reference = next_reference(uow.connection, rtype.prefix, local(now).year)
@@ -104,7 +86,6 @@ def _create(
         if missing:
             raise InvalidInput({group[0]: ["Ce champ est obligatoire."] for group in missing})
     entry = _entry(rtype, record, "create", actor, now, changes, to_state=record.state)
-    entry.data = origin
     audit.append(uow.connection, [entry])
     return record
 

@@ -41,10 +41,10 @@ def siren_problem(number: str, length: int = 9) -> str | None:
     )
 
 
-def _ensure_admin(actor: Actor, *, imported: bool = False) -> None:
+def _ensure_admin(actor: Actor) -> None:
     if not actor.active:
         raise NotPermitted(inactive_reason())
-    if not imported and actor.id is not None and "admin" not in actor.roles:
+    if actor.id is not None and "admin" not in actor.roles:
         raise NotPermitted(Reason("role_required", "Action réservée aux administrateurs."))
 
 
@@ -58,6 +58,7 @@ def add_organisation(
 ) -> Organisation:
     """Record an organisation (admin, or the system for imports and set-up)."""
     uow.begin_write()
+    _ensure_admin(actor)
     organisation = new_organisation(uow, actor, name, kind, siren, siret)
     uow.commit()
     return organisation
@@ -70,15 +71,12 @@ def new_organisation(
     kind: str,
     siren: str | None = None,
     siret: str | None = None,
-    *,
-    imported: bool = False,
 ) -> Organisation:
     """Add a validated, audited organisation to the unit of work without committing.
 
-    `imported` is for the import service only: it has checked that the actor may import
-    (COTECH or admin), and an organisation a census file names is created with its rows.
+    The caller has checked that `actor` may: `add_organisation` (an administrator) or the
+    import, whose COTECH members create the organisations a census file names with its rows.
     """
-    _ensure_admin(actor, imported=imported)
     name = (name or "").strip()
     errors = _organisation_errors(name, kind, siren, siret)
     if not errors and _organisation_exists(uow, name, siren):

@@ -13,7 +13,7 @@ from engine.errors import NotPermitted
 from engine.models import AuditEvent, Organisation, Scheme
 from engine.records import audit
 from engine.services.imports import ImportRejected, plan_import, run_import
-from engine.services.records import new_scheme
+from engine.services.records import create_scheme
 from tests.factories import World
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
@@ -232,15 +232,12 @@ def test_import_writes_audited_drafts_and_creates_new_organisations(world: World
         assert audit.verify(conn).ok
 
 
-def test_creation_events_are_those_new_scheme_writes(world: World):
+def test_creation_events_are_those_create_scheme_writes(world: World):
     report = run(world, XLSX)
     row = report.rows[0]
     with UnitOfWork(world.db) as uow:
-        uow.begin_write()
         data = {**row.data, "title": "Même chose", "organisation_id": row.organisation_id}
-        scheme = new_scheme(uow, world.actors["admin"], data)
-        uow.commit()
-        reference = scheme.reference
+        reference = create_scheme(uow, world.actors["admin"], data).reference
     with world.db.session() as session:
         imported, single = (
             session.scalar(select(AuditEvent).where(AuditEvent.record_reference == ref))
@@ -298,17 +295,14 @@ def test_cotech_imports_drafts_for_any_organisation(world: World):
     assert creators == {world.actors["cotech"].id}
 
 
-def test_new_scheme_lets_the_import_service_act_for_cotech(world: World):
+def test_cotech_imports_for_an_organisation_but_may_not_record_a_scheme_for_it_by_hand(
+    world: World,
+):
     data = {"title": "Médiation", "organisation_id": world.organisation_id}
-    with UnitOfWork(world.db) as uow:
-        uow.begin_write()
-        with pytest.raises(NotPermitted):
-            new_scheme(uow, world.actors["cotech"], data)
-    with UnitOfWork(world.db) as uow:
-        uow.begin_write()
-        scheme = new_scheme(uow, world.actors["cotech"], data, imported=True)
-        uow.commit()
-        assert scheme.state == "draft"
+    with UnitOfWork(world.db) as uow, pytest.raises(NotPermitted):
+        create_scheme(uow, world.actors["cotech"], data)
+    report = run(world, XLSX, who="cotech", organisation="219722097")
+    assert report.written and report.counts["create"] == 4
 
 
 def test_a_misspelt_commune_is_refused_with_a_suggestion_in_the_dry_run(world):
