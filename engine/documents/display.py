@@ -11,6 +11,7 @@ from engine.french.formatting import NOTHING, day, money, number
 from engine.models import PARTNER_ROLES, POOLING_KINDS, Organisation, Scheme, Territory
 from engine.models.vocabulary import VocabularyTerm
 from engine.records.fields import POOLING_COLUMNS, SCHEME_COLUMNS
+from engine.records.registry import RECORD_TYPES, record_type
 from engine.records.values import VOCABULARY_FIELDS
 
 # Names the services write in the audit log that differ from the column names people see.
@@ -22,7 +23,6 @@ ALIASES = {
 EXTRA_LABELS = {
     "copil_target_date": "Date de COPIL visée",
     "target_date": "Date cible",
-    "pooling": "Mutualisation",
 }
 INPUT_LABELS = {
     "decision_reference": "Référence de la décision",
@@ -41,6 +41,8 @@ def field_label(kind: str, name: str) -> str:
     name = ALIASES.get(name, name)
     if name in columns:
         return columns[name][0]
+    if name in RECORD_TYPES:  # a link to a record: "pooling" when a scheme joins one
+        return record_type(name).french.label
     return EXTRA_LABELS.get(name, name)
 
 

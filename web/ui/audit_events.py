@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import url_for
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -11,12 +11,19 @@ from sqlalchemy.orm import Session
 from engine.documents.display import INPUT_LABELS, Display, field_label
 from engine.documents.timeline import actor_names
 from engine.models import AuditEvent
+from engine.records import registry
 from web.context import workflows
-from web.ui.workflows import english
+from web.ui.records import record_url
+from web.ui.workflows import english, nouns
 
+
+def _kind_label(kind: str) -> LazyString:
+    return LazyString(lambda: nouns(kind).label)
+
+
+# What the log may hold: the registry's record types (named in the page's language), then others.
 RECORD_TYPES = {
-    "scheme": _l("Dispositif"),
-    "pooling": _l("Mutualisation"),
+    **{kind: _kind_label(kind) for kind in registry.RECORD_TYPES},
     "user": _l("Utilisateur"),
     "organisation": _l("Structure"),
     "vocabulary_term": _l("Terme de vocabulaire"),
@@ -49,7 +56,6 @@ ACTIONS = {
     "vocabulary_term_create": _l("ajout d'un terme de vocabulaire"),
     "vocabulary_term_edit": _l("modification d'un terme de vocabulaire"),
 }
-LINKED = {"scheme": ("scheme.show", "scheme_id"), "pooling": ("pooling.show", "pooling_id")}
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ class LogLine:
 def action_choices() -> list[tuple[str, str]]:
     """Every action the log may hold, with its French label, for the filter."""
     choices = {code: str(label) for code, label in ACTIONS.items()}
-    for name in ("scheme", "pooling"):
+    for name in registry.RECORD_TYPES:
         for t in workflows().current(name).transitions:
             choices.setdefault(t.name, _label(t))
     return sorted(choices.items(), key=lambda item: item[1])
@@ -86,7 +92,7 @@ def action_choices() -> list[tuple[str, str]]:
 
 def action_label(record_type: str, code: str) -> str:
     """Return an action's label: the transition's own for a scheme or pooling, else a known one."""
-    if record_type in LINKED:
+    if record_type in registry.RECORD_TYPES:
         found = workflows().current(record_type).definitions(code)
         if found:
             return _label(found[0])
@@ -129,14 +135,13 @@ def _line(event: AuditEvent, names, display: Display) -> LogLine:
 
 
 def _record_url(event: AuditEvent) -> str | None:
-    if event.record_type not in LINKED or event.record_id is None:
+    if event.record_type not in registry.RECORD_TYPES or event.record_id is None:
         return None
-    endpoint, argument = LINKED[event.record_type]
-    return url_for(endpoint, **{argument: event.record_id})
+    return record_url(event.record_type, event.record_id)
 
 
 def _states(event: AuditEvent) -> tuple[str, str] | None:
-    if event.record_type not in LINKED or event.to_state is None:
+    if event.record_type not in registry.RECORD_TYPES or event.to_state is None:
         return None
     states = workflows().current(event.record_type).states
     return (_state(states, event.from_state), _state(states, event.to_state))

@@ -29,16 +29,14 @@ from engine.documents.display import INPUT_LABELS, Display, field_label
 from engine.documents.timeline import Event, timeline
 from engine.errors import Conflict, InvalidInput, NotPermitted
 from engine.french.inputs import FrenchInputError, parse_date
-from engine.records.registry import RECORD_TYPES, RecordFacts
+from engine.records.registry import RECORD_TYPES, RecordFacts, record_type
 from engine.rules.workflow import Workflow
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef, ensure_visible, load_facts
 from engine.services.transitions import TransitionOption, apply_transition, available_transitions
 from web.context import actor, reading, workflows, writing
-from web.ui.workflows import english, state_label
+from web.ui.workflows import english, nouns, state_label
 
-ID_ARGUMENTS = {"scheme": "scheme_id", "pooling": "pooling_id"}
-NOUNS = {"scheme": _l("le dispositif"), "pooling": _l("la mutualisation")}
 # Form fields a transition form posts besides the transition's own inputs.
 CONTROL_FIELDS = {"csrf_token", "version", "seen"}
 # Engine labels (INPUT_LABELS) are French texts, translated when the catalogue has them.
@@ -52,9 +50,13 @@ INPUT_HELP = {
 
 
 def record_url(kind: str, record_id: int, view: str = "show", **values) -> str:
-    """Return the URL of a record page's view (show, transition, comment, edit…)."""
-    blueprint = "scheme" if kind == "scheme" else "pooling"
-    return url_for(f"{blueprint}.{view}", **{ID_ARGUMENTS[kind]: record_id}, **values)
+    """Return the URL of a record page's view (show, transition, comment, edit…).
+
+    A record type's name is its blueprint's and its id argument's stem: `scheme.show`,
+    `scheme_id`; KeyError for a name that is not a record type.
+    """
+    name = record_type(kind).name
+    return url_for(f"{name}.{view}", **{f"{name}_id": record_id}, **values)
 
 
 def read_facts(kind: str, record_id: int) -> tuple[RecordFacts, Workflow]:
@@ -213,7 +215,7 @@ def fire_from_form(kind: str, record_id: int, name: str, render_page):
         _(
             "« %(action)s » effectué : %(record)s est maintenant %(state)s.",
             action=label[:1].upper() + label[1:],
-            record=str(NOUNS[kind]),
+            record=nouns(kind).the,
             state=state,
         ),
         "success",

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from engine.documents.display import INPUT_LABELS, field_label
+from engine.records.registry import RECORD_TYPES, Nouns, record_type
 from engine.rules.diagram import draw
 from engine.rules.workflow import StateDef, TransitionDef, Workflow
 from web.context import workflows
@@ -20,8 +21,6 @@ from web.ui.common import signin_required
 
 blueprint = signin_required(Blueprint("workflow", __name__))
 
-NAMES = ("scheme", "pooling")
-TITLES = {"scheme": _l("Circuit d'un dispositif"), "pooling": _l("Circuit d'une mutualisation")}
 ROLE_LABELS = {
     "owner": _l("porteur de la structure"),
     "cotech": _l("membre du COTECH"),
@@ -63,6 +62,13 @@ def english() -> bool:
     return str(get_locale() or "fr").startswith("en")
 
 
+@blueprint.app_template_global()
+def nouns(kind: str) -> Nouns:
+    """Return how the page's language names a record type: its label, "the …", "this …"."""
+    rtype = record_type(kind)
+    return rtype.english if english() else rtype.french
+
+
 def state_label(state: StateDef) -> str:
     return state.label_en if english() else state.label
 
@@ -77,19 +83,22 @@ def workflow_svg(workflow: Workflow | str, current_state: str | None = None) -> 
         description = _(
             "État actuel : %(state)s.", state=state_label(workflow.states[current_state])
         )
-    title = TITLES.get(workflow.name, _("Circuit de validation"))
-    svg = draw(
-        workflow, current_state, title=str(title), description=description, english=english()
-    )
+    if workflow.name in RECORD_TYPES:
+        title = nouns(workflow.name).workflow
+    else:
+        title = _("Circuit de validation")
+    svg = draw(workflow, current_state, title=title, description=description, english=english())
     return Markup(svg)  # safe: engine.rules.diagram escapes every label it draws
 
 
 @blueprint.get("/workflows")
 def index():
-    circuits = [workflows().current(name) for name in NAMES]
+    circuits = [workflows().current(name) for name in RECORD_TYPES]
     return render_template(
         "ui/workflow/index.html",
-        circuits=[(wf, TITLES[wf.name], transition_rows(wf), state_rows(wf)) for wf in circuits],
+        circuits=[
+            (wf, nouns(wf.name).workflow, transition_rows(wf), state_rows(wf)) for wf in circuits
+        ],
     )
 
 
