@@ -1,6 +1,6 @@
 """Demonstration data built through the engine's own services, so its audit trail is a real one.
 
-The catalogue (demo/catalogue.py) says what exists; this module plays the story of each record
+The catalogue (demo/catalogue.yaml) says what exists; this module plays the story of each record
 on a deterministic clock that walks through 2025 and 2026 in Martinique working hours: the
 organisations enter their schemes, the COTECH examines them, the COPIL decides, and in 2026 the
 COTECH proposes to pool some of them.
@@ -15,19 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from demo.catalogue import (
-    ACCOUNTS,
-    DEMO_PASSWORD,
-    HELD_BACK_LABELS,
-    NOTES,
-    ORGANISATIONS,
-    POOLING_STORIES,
-    POOLINGS,
-    SCHEMES,
-    STORIES,
-    DemoPooling,
-    DemoScheme,
-)
+from demo.catalogue import DEMO_PASSWORD, Catalogue, DemoPooling, DemoScheme, load_catalogue
 from engine.clock import MARTINIQUE
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
@@ -133,8 +121,9 @@ def build_demo(database: Database, clock: DemoClock | None = None) -> DemoReport
 
 def demo_accounts() -> list[tuple[str, list[str], str]]:
     """List the demonstration accounts: email, roles, organisation name."""
-    names = {o.key: o.name for o in ORGANISATIONS}
-    return [(a.email, list(a.roles), names.get(a.organisation, "")) for a in ACCOUNTS]
+    catalogue = load_catalogue()
+    names = {o.key: o.name for o in catalogue.organisations}
+    return [(a.email, list(a.roles), names.get(a.organisation, "")) for a in catalogue.accounts]
 
 
 def _has_schemes(database: Database) -> bool:
@@ -160,6 +149,7 @@ class _Progress:
 class _Builder:
     database: Database
     clock: DemoClock
+    catalogue: Catalogue = field(default_factory=load_catalogue)
     organisations: dict[str, int] = field(default_factory=dict)
     actors: dict[str, Actor] = field(default_factory=dict)
     schemes: dict[str, _Progress] = field(default_factory=dict)
@@ -179,9 +169,9 @@ class _Builder:
 
     def set_up(self) -> None:
         """The administrator is created by the system, then records organisations and users."""
-        admin, *others = ACCOUNTS
+        admin, *others = self.catalogue.accounts
         self.actors["admin"] = self.add_account(SYSTEM, admin)
-        for org in ORGANISATIONS:
+        for org in self.catalogue.organisations:
             with self.uow() as uow:
                 created = add_organisation(
                     uow, self.actors["admin"], org.name, org.kind, siren=org.siren
@@ -207,8 +197,8 @@ class _Builder:
     # Schemes
 
     def play_schemes(self) -> None:
-        for key, spec in SCHEMES.items():
-            steps = (("create", "owner"), ("fill", "owner"), *STORIES[spec.story])
+        for key, spec in self.catalogue.schemes.items():
+            steps = (("create", "owner"), ("fill", "owner"), *self.catalogue.stories[spec.story])
             self.schemes[key] = _Progress(key, spec, steps)
         if any(len(p.steps) > len(SCHEME_ROUNDS) for p in self.schemes.values()):
             raise RuntimeError("a demo story is longer than the rounds that play it")
@@ -243,7 +233,7 @@ class _Builder:
                     edit_record(uow, progress.ref, self.values(fields), actor)
         elif action == "comment":
             with self.uow() as uow:
-                add_comment(uow, progress.ref, actor, NOTES[f"{role}_comment"])
+                add_comment(uow, progress.ref, actor, self.catalogue.notes[f"{role}_comment"])
         else:
             self.fire(progress.ref, action, actor, self.scheme_inputs(spec, action))
             if action == "submit":
@@ -251,9 +241,10 @@ class _Builder:
 
     def scheme_actor(self, progress: _Progress, action: str, role: str) -> str:
         if role == "owner":
-            owners = [a.key for a in ACCOUNTS if a.organisation == progress.spec.organisation]
+            organisation = progress.spec.organisation
+            owners = [a.key for a in self.catalogue.accounts if a.organisation == organisation]
             owners = [k for k in owners if "owner" in self.actors[k].roles]
-            return owners[list(SCHEMES).index(progress.key) % len(owners)]
+            return owners[list(self.catalogue.schemes).index(progress.key) % len(owners)]
         if role == "admin":
             return "admin"
         if role == "copil":
@@ -271,11 +262,11 @@ class _Builder:
             return {"target_date": self.round_day + timedelta(days=35)}
         if action == "request_changes":
             default = "Merci de compléter : " + ", ".join(
-                HELD_BACK_LABELS[f] for f in spec.held_back
+                self.catalogue.held_back_labels[f] for f in spec.held_back
             )
             return {"comment": spec.notes.get(action, default + ".")}
         if action in ("send_back", "reject", "reopen"):
-            return {"comment": spec.notes.get(action, NOTES[action])}
+            return {"comment": spec.notes.get(action, self.catalogue.notes[action])}
         if action == "withdraw" and action in spec.notes:
             return {"comment": spec.notes[action]}
         return {}
@@ -303,12 +294,13 @@ class _Builder:
     # Poolings
 
     def play_poolings(self) -> None:
-        refs: list[RecordRef | None] = [None] * len(POOLINGS)
-        comments = [list(p.comments) for p in POOLINGS]
+        poolings = self.catalogue.poolings
+        refs: list[RecordRef | None] = [None] * len(poolings)
+        comments = [list(p.comments) for p in poolings]
         for index, day in enumerate(POOLING_ROUNDS):
             self.open_round(day)
-            for number, pooling in enumerate(POOLINGS):
-                steps = POOLING_STORIES[pooling.story]
+            for number, pooling in enumerate(poolings):
+                steps = self.catalogue.pooling_stories[pooling.story]
                 if index >= len(steps):
                     continue
                 step = steps[index]
