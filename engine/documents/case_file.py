@@ -11,10 +11,11 @@ from sqlalchemy import select
 from engine.db.uow import UnitOfWork
 from engine.documents.display import Display, field_label, territory_label
 from engine.documents.document import Document
-from engine.documents.environment import render
+from engine.documents.environment import render, sentence
 from engine.documents.timeline import timeline
 from engine.errors import NotFound
 from engine.models import PARTNER_ROLES, POOLING_KINDS, Comment, Pooling, Scheme
+from engine.records import fields
 from engine.records.registry import RECORD_TYPES
 from engine.rules.policy import Actor, can_see
 from engine.services.common import RecordRef, ensure_visible, load_facts
@@ -72,7 +73,12 @@ def case_file_document(uow: UnitOfWork, actor: Actor, record: Any) -> Document:
     if isinstance(obj, Pooling):
         html = render("pooling_case_file.html", **context, **_members(uow, actor, obj))
     else:
-        html = render("case_file.html", **context, pooling=_pooling_reference(uow, obj))
+        html = render(
+            "case_file.html",
+            **context,
+            sections=fields.sections(fields.SCHEME_FIELDS),
+            shown=_shown(uow, obj, context["state_label"]),
+        )
     return Document(
         "case_file",
         html,
@@ -95,6 +101,16 @@ def _comments(uow: UnitOfWork, ref: RecordRef) -> list[Note]:
         .order_by(Comment.created_at, Comment.id)
     )
     return [Note(c.author.name, c.created_at, c.body) for c in rows]
+
+
+def _shown(uow: UnitOfWork, scheme: Scheme, state_label: str) -> dict[str, Any]:
+    """Return what the case file shows of a scheme's fields that are not its own columns."""
+    return {
+        "organisation": scheme.organisation.name,
+        "organisation_siren": scheme.organisation.siren,
+        "state": sentence(state_label),
+        "pooling": _pooling_reference(uow, scheme),
+    }
 
 
 def _pooling_reference(uow: UnitOfWork, scheme: Scheme) -> str | None:

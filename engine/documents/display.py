@@ -10,16 +10,20 @@ from sqlalchemy.orm import Session
 from engine.french.formatting import NOTHING, day, money, number
 from engine.models import PARTNER_ROLES, POOLING_KINDS, Organisation, Scheme, Territory
 from engine.models.vocabulary import VocabularyTerm
-from engine.records.fields import POOLING_COLUMNS, SCHEME_COLUMNS
+from engine.records import fields
+from engine.records.fields import (
+    POOLING_COLUMNS,
+    POOLING_FIELDS,
+    SCHEME_COLUMNS,
+    SCHEME_FIELDS,
+    of_kind,
+)
 from engine.records.registry import RECORD_TYPES, record_type
 from engine.records.values import VOCABULARY_FIELDS
 
+TABLES = (*SCHEME_FIELDS, *POOLING_FIELDS)
 # Names the services write in the audit log that differ from the column names people see.
-ALIASES = {
-    "organisation_id": "organisation",
-    "lead_organisation_id": "lead_organisation",
-    "scheme_ids": "members",
-}
+ALIASES = {f.input: f.name for f in TABLES if f.input}
 EXTRA_LABELS = {
     "copil_target_date": "Date de COPIL visée",
     "target_date": "Date cible",
@@ -30,9 +34,10 @@ INPUT_LABELS = {
     "conditions": "Conditions",
     "target_date": "Date de COPIL visée",
 }
-MONEY = {"annual_budget", "expected_budget", "expected_savings", "amount"}
-DATES = {"start_date", "end_date", "target_date", "decision_date", "copil_target_date"}
-COUNTS = {"capacity", "beneficiaries_last_year"}
+# How a logged value is shown, by the kind of its field in the tables (and of a funder's amount).
+MONEY = {*of_kind(TABLES, fields.MONEY), "amount"}
+DATES = set(of_kind(TABLES, *fields.DATES))
+COUNTS = set(of_kind(TABLES, fields.COUNT))
 
 
 def field_label(kind: str, name: str) -> str:

@@ -11,10 +11,21 @@ from decimal import Decimal
 from engine.clock import local
 from engine.exporting.source import Inventory
 from engine.models import PARTNER_ROLES, POOLING_KINDS, Pooling, Scheme
-from engine.records.fields import POOLING_COLUMNS, SCHEME_COLUMNS, header
+from engine.records.fields import (
+    POOLING_COLUMNS,
+    POOLING_FIELDS,
+    REFERENCE,
+    SCALARS,
+    SCHEME_COLUMNS,
+    SCHEME_FIELDS,
+    header,
+    of_kind,
+)
 from engine.records.representation import CENT, link_name
 
 LIST_SEPARATOR = " ; "
+# Kinds of field exported as the record's own column, unchanged.
+OWN_KINDS = (*SCALARS, REFERENCE)
 
 
 def scheme_headers() -> list[str]:
@@ -28,62 +39,51 @@ def pooling_headers() -> list[str]:
 
 
 def scheme_row(scheme: Scheme, inventory: Inventory) -> list:
-    """Return a scheme's values in SCHEME_COLUMNS order."""
+    """Return a scheme's values in the order of its field table's columns."""
+    values = scheme_values(scheme, inventory)
+    return [values[name] for name in SCHEME_COLUMNS]
+
+
+def scheme_values(scheme: Scheme, inventory: Inventory) -> dict[str, object]:
+    """Return a scheme's exported values by field name."""
     organisation = scheme.organisation
     pooling = scheme.pooling_id
-    return [
-        scheme.reference,
-        scheme.title,
-        organisation.name,
-        organisation.siren,
-        inventory.state_label(scheme),
-        scheme.summary,
-        scheme.description,
-        joined(t.label_fr for t in scheme.themes),
-        joined(t.label_fr for t in scheme.publics),
-        scheme.age_min,
-        scheme.age_max,
-        joined(t.label_fr for t in scheme.aid_types),
-        joined(t.name for t in scheme.territories),
-        scheme.annual_budget,
-        joined(_funder(f) for f in scheme.funders),
-        joined(f"{link_name(p)} ({PARTNER_ROLES[p.role].lower()})" for p in scheme.partners),
-        scheme.capacity,
-        scheme.beneficiaries_last_year,
-        scheme.start_date,
-        scheme.end_date,
-        scheme.eligibility,
-        scheme.legal_basis,
-        scheme.contact_name,
-        scheme.contact_email,
-        scheme.contact_phone,
-        scheme.url,
-        scheme.decision_reference,
-        inventory.pooling_reference(pooling) if pooling is not None else None,
-        wall_clock(scheme.created_at),
-        wall_clock(scheme.updated_at),
-    ]
+    own = {name: getattr(scheme, name) for name in of_kind(SCHEME_FIELDS, *OWN_KINDS)}
+    return own | {
+        "organisation": organisation.name,
+        "organisation_siren": organisation.siren,
+        "state": inventory.state_label(scheme),
+        "themes": joined(t.label_fr for t in scheme.themes),
+        "publics": joined(t.label_fr for t in scheme.publics),
+        "aid_types": joined(t.label_fr for t in scheme.aid_types),
+        "territories": joined(t.name for t in scheme.territories),
+        "funders": joined(_funder(f) for f in scheme.funders),
+        "partners": joined(
+            f"{link_name(p)} ({PARTNER_ROLES[p.role].lower()})" for p in scheme.partners
+        ),
+        "pooling": inventory.pooling_reference(pooling) if pooling is not None else None,
+        "created_at": wall_clock(scheme.created_at),
+        "updated_at": wall_clock(scheme.updated_at),
+    }
 
 
 def pooling_row(pooling: Pooling, inventory: Inventory) -> list:
-    """Return a pooling's values in POOLING_COLUMNS order."""
+    """Return a pooling's values in the order of its field table's columns."""
+    values = pooling_values(pooling, inventory)
+    return [values[name] for name in POOLING_COLUMNS]
+
+
+def pooling_values(pooling: Pooling, inventory: Inventory) -> dict[str, object]:
+    """Return a pooling's exported values by field name."""
     lead = pooling.lead_organisation
-    return [
-        pooling.reference,
-        pooling.title,
-        inventory.state_label(pooling),
-        POOLING_KINDS.get(pooling.kind, pooling.kind),
-        lead.name if lead is not None else None,
-        joined(m.reference for m in pooling.members),
-        pooling.rationale,
-        joined(t.name for t in pooling.territories),
-        pooling.expected_budget,
-        pooling.expected_savings,
-        pooling.target_date,
-        pooling.decision_reference,
-        pooling.decision_date,
-        pooling.decision_conditions,
-    ]
+    own = {name: getattr(pooling, name) for name in of_kind(POOLING_FIELDS, *OWN_KINDS)}
+    return own | {
+        "state": inventory.state_label(pooling),
+        "kind": POOLING_KINDS.get(pooling.kind, pooling.kind),
+        "lead_organisation": lead.name if lead is not None else None,
+        "members": joined(m.reference for m in pooling.members),
+        "territories": joined(t.name for t in pooling.territories),
+    }
 
 
 def joined(values) -> str | None:

@@ -18,48 +18,26 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from engine.exporting.source import Inventory
 from engine.exporting.table import pooling_headers, pooling_row, scheme_headers, scheme_row
 from engine.models import VOCABULARIES
-from engine.records.fields import POOLING_COLUMNS, SCHEME_COLUMNS
+from engine.records import fields
 
 # Format codes are locale-neutral: French Excel shows this one as "12 500,50 €".
 MONEY = '#,##0.00 "€"'
 DATE = "DD/MM/YYYY"
 INSTANT = "DD/MM/YYYY HH:MM"
 
-SCHEME_FORMATS = {
-    "annual_budget": MONEY,
-    "start_date": DATE,
-    "end_date": DATE,
-    "created_at": INSTANT,
-    "updated_at": INSTANT,
+# Cell formats by kind of field; other cells are text, or numbers shown as they are.
+FORMATS = {
+    fields.MONEY: MONEY,
+    fields.DATE: DATE,
+    fields.END_DATE: DATE,
+    fields.INSTANT: INSTANT,
 }
-POOLING_FORMATS = {
-    "expected_budget": MONEY,
-    "expected_savings": MONEY,
-    "target_date": DATE,
-    "decision_date": DATE,
-}
-# Widths in characters; columns not listed fit their header.
-WIDE = {
-    "title": 45,
-    "organisation": 32,
-    "summary": 45,
-    "description": 60,
-    "themes": 45,
-    "publics": 40,
-    "aid_types": 32,
-    "territories": 32,
-    "funders": 40,
-    "partners": 40,
-    "eligibility": 50,
-    "legal_basis": 30,
-    "contact_email": 30,
-    "url": 32,
-    "decision_reference": 32,
-    "rationale": 50,
-    "members": 32,
-    "lead_organisation": 32,
-    "decision_conditions": 40,
-}
+
+
+def _formats(table: tuple[fields.Field, ...]) -> dict[str, str]:
+    return {f.name: FORMATS[f.kind] for f in table if f.kind in FORMATS}
+
+
 VOCABULARY_HEADERS = ["Vocabulaire", "Code", "Libellé", "Libellé (anglais)", "Actif"]
 
 
@@ -67,15 +45,21 @@ class Sheet:
     """A write-only sheet with a bold frozen header, set widths, typed cells and an auto-filter."""
 
     def __init__(
-        self, workbook: Workbook, title: str, headers: list[str], names: list[str], formats: dict
+        self,
+        workbook: Workbook,
+        title: str,
+        headers: list[str],
+        names: list[str],
+        table: tuple[fields.Field, ...] = (),
     ) -> None:
         self.ws: WriteOnlyWorksheet = workbook.create_sheet(title)
         self.width = len(headers)
         self.rows = 0
         # Before the first row: write-only mode writes the sheet view and columns up front.
         self.ws.freeze_panes = "A2"
+        wide, formats = fields.widths(table), _formats(table)
         for index, (name, head) in enumerate(zip(names, headers, strict=True), start=1):
-            width = WIDE.get(name, min(max(len(head) + 3, 12), 30))
+            width = wide.get(name, min(max(len(head) + 3, 12), 30))
             self.ws.column_dimensions[get_column_letter(index)].width = width
         # One styled cell per typed column, reused for every row: each row is serialised as
         # soon as it is appended, and a fresh styled cell per value would double the time.
@@ -133,15 +117,21 @@ class Sheet:
 def write(inventory: Inventory, out: BinaryIO) -> int:
     """Write the schemes, their poolings and the vocabularies as XLSX; return the scheme count."""
     workbook = Workbook(write_only=True)
-    schemes = Sheet(workbook, "Dispositifs", scheme_headers(), list(SCHEME_COLUMNS), SCHEME_FORMATS)
+    schemes = Sheet(
+        workbook, "Dispositifs", scheme_headers(), list(fields.SCHEME_COLUMNS), fields.SCHEME_FIELDS
+    )
     for scheme in inventory.schemes():
         schemes.append(scheme_row(scheme, inventory))
     schemes.finish()
     poolings = Sheet(
-        workbook, "Mutualisations", pooling_headers(), list(POOLING_COLUMNS), POOLING_FORMATS
+        workbook,
+        "Mutualisations",
+        pooling_headers(),
+        list(fields.POOLING_COLUMNS),
+        fields.POOLING_FIELDS,
     )
     _fill(poolings, (pooling_row(p, inventory) for p in inventory.poolings()))
-    vocabularies = Sheet(workbook, "Vocabulaires", VOCABULARY_HEADERS, VOCABULARY_HEADERS, {})
+    vocabularies = Sheet(workbook, "Vocabulaires", VOCABULARY_HEADERS, VOCABULARY_HEADERS)
     _fill(
         vocabularies,
         (

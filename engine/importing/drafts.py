@@ -18,6 +18,7 @@ from engine.importing.report import RowResult
 from engine.models import Scheme, SchemeFunder, SchemePartner, Territory, VocabularyTerm
 from engine.models.scheme import scheme_aid_type, scheme_public, scheme_territory, scheme_theme
 from engine.records import audit
+from engine.records.fields import SCHEME_FIELDS, entered_scalars
 from engine.records.registry import RECORD_TYPES
 from engine.records.values import VOCABULARY_FIELDS
 from engine.rules.policy import Actor
@@ -37,23 +38,8 @@ LINK_KEYS = {
 LISTS = (*LINKS, *CHILDREN)
 ID_CHUNK = 5000
 _ID, _REFERENCE = Scheme.__table__.c.id, Scheme.__table__.c.reference
-SCALARS = (
-    "summary",
-    "description",
-    "age_min",
-    "age_max",
-    "annual_budget",
-    "capacity",
-    "beneficiaries_last_year",
-    "start_date",
-    "end_date",
-    "eligibility",
-    "legal_basis",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "url",
-)
+# The scheme's own columns an import sets (the title, lists and links are written apart).
+SCALARS = tuple(f.name for f in entered_scalars(SCHEME_FIELDS) if f.imported and f.name != "title")
 
 
 def write_drafts(

@@ -13,29 +13,28 @@ from engine.french.text import key
 from engine.importing import values as v
 from engine.importing.lookups import Lookup
 from engine.models import PARTNER_ROLES
+from engine.records import fields
 from engine.records.reference import AID_TYPES, PUBLICS, THEMES
 from engine.records.schemas import NewSchemeFields
 from engine.records.values import consistency_errors
 
 Error = tuple[str, str, str]
 
+# How an import reads a cell of each kind of field.
+READERS: dict[str, Callable[[object], Any]] = {
+    fields.TEXT: v.text,
+    fields.EMAIL: v.text,
+    fields.LONG_TEXT: v.long_text,
+    fields.PHONE: v.phone,
+    fields.URL: v.web_address,
+    fields.MONEY: v.amount,
+    fields.COUNT: v.integer,
+    fields.AGE: partial(v.integer, unit="ans"),
+    fields.DATE: v.day,
+    fields.END_DATE: partial(v.day, last=True),
+}
 SCALARS: dict[str, Callable[[object], Any]] = {
-    "title": v.text,
-    "summary": v.text,
-    "description": v.long_text,
-    "eligibility": v.long_text,
-    "legal_basis": v.long_text,
-    "contact_name": v.text,
-    "contact_email": v.text,
-    "contact_phone": v.phone,
-    "url": v.web_address,
-    "annual_budget": v.amount,
-    "capacity": v.integer,
-    "beneficiaries_last_year": v.integer,
-    "age_min": partial(v.integer, unit="ans"),
-    "age_max": partial(v.integer, unit="ans"),
-    "start_date": v.day,
-    "end_date": partial(v.day, last=True),
+    f.name: READERS[f.kind] for f in fields.entered_scalars(fields.SCHEME_FIELDS) if f.imported
 }
 VOCABULARIES = {
     "themes": ("thématique", THEMES),

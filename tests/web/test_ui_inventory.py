@@ -1,6 +1,7 @@
 """The inventory list page: search, filters, sort and pages in the URL, visibility, exports."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -281,3 +282,10 @@ def test_export_downloads_the_filtered_list_and_is_audited(world, ui, three):
 def test_export_refuses_unknown_formats_and_bad_filters(ui):
     assert ui("cotech").get("/dispositifs/export?format=pdf").status_code == 404
     assert ui("cotech").get("/dispositifs/export?format=csv&states=bogus").status_code == 422
+
+
+def test_an_export_is_named_after_the_martinique_day_of_the_application_clock(ui, clock):
+    # 31 December, 23:30 in Martinique: already 1 January in UTC and in Paris.
+    clock.now = datetime(2027, 1, 1, 3, 30, tzinfo=UTC)
+    response = ui("cotech").get("/dispositifs/export?format=csv")
+    assert "filename=dispositifs-2026-12-31.csv" in response.headers["Content-Disposition"]

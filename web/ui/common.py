@@ -3,10 +3,12 @@
 from functools import wraps
 
 from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
 from engine.french import formatting
+from engine.records.fields import Field
 from web.context import READS, actor, is_api_request, reading, signed_in_actor
 from web.login import CSRF
 from web.security import local_path
@@ -20,12 +22,30 @@ def register_common(app: Flask) -> None:
     for name in ("money", "number", "day", "long_day", "moment"):
         app.add_template_filter(getattr(formatting, name), name)
     app.context_processor(lambda: {"actor": signed_in_actor()})
+    app.add_template_global(english)
 
     @app.before_request
     def _protect_forms():
         if request.method not in READS and not is_api_request():
             # Raises CSRFError (400, French page) when the form's token is missing or wrong.
             current_app.extensions[CSRF].protect()
+
+
+def english() -> bool:
+    """Tell whether the page is in English (a template global too)."""
+    return str(get_locale() or "fr").startswith("en")
+
+
+def form_labels(fields: tuple[Field, ...]) -> dict[str, str]:
+    """Return a form's labels in the page's language, by input name, from a field table."""
+    en = english()
+    return {f.form_name: f.form_label(en) for f in fields}
+
+
+def form_help(fields: tuple[Field, ...]) -> dict[str, str]:
+    """Return the hints under a form's fields in the page's language, by input name."""
+    en = english()
+    return {f.form_name: f.help_text(en) for f in fields if f.help}
 
 
 def signin_required(blueprint: Blueprint) -> Blueprint:

@@ -1,12 +1,12 @@
 """The inventory list (/dispositifs): search, filters and sort in the URL, keyset pages, exports."""
 
-from datetime import date
 from io import BytesIO
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
+from engine.clock import local
 from engine.errors import InvalidInput
 from engine.queries.inventory import (
     DEFAULT_SORT,
@@ -113,7 +113,8 @@ def export():
         filters = parse_filter(work.session, raw_filter(request.args), workflows())
         out = BytesIO()
         export_inventory(work, actor(), fmt, filters, out)
+        day = local(work.clock()).date()  # the Martinique day, not the server's
     out.seek(0)
     extension, mimetype = EXPORT_TYPES[fmt]
-    name = f"dispositifs-{date.today():%Y-%m-%d}{extension}"
+    name = f"dispositifs-{day:%Y-%m-%d}{extension}"
     return send_file(out, mimetype=mimetype, as_attachment=True, download_name=name)

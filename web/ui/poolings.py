@@ -10,10 +10,10 @@ from engine.services.records import create_pooling
 from web.context import actor, reading, workflows, writing
 from web.ui.common import roles_required, signin_required
 from web.ui.poolings_form import (
-    HELP,
-    LABELS,
     engine_errors,
+    help_texts,
     initial_form,
+    labels,
     read_form,
     read_selection,
 )
@@ -71,8 +71,8 @@ def _form_page(selection, form):
         form=form,
         choices=scheme_choices(reading().session),
         kinds=POOLING_KINDS,
-        labels=LABELS,
-        help=HELP,
+        labels=labels(),
+        help=help_texts(),
     )
 
 

@@ -4,37 +4,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from engine.errors import NotFound
 from engine.french.inputs import FrenchInputError, parse_amount, parse_date
 from engine.models import Scheme
+from engine.records import fields
 from engine.records.registry import POOLABLE_STATES
-from web.ui.common import uow
+from web.ui.common import form_help, form_labels, uow
 from web.ui.records import read_facts
 
 TEXT_FIELDS = ("title", "rationale", "kind", "lead_organisation_id")
 AMOUNTS = ("expected_budget", "expected_savings")
-LABELS = {
-    "title": _l("Intitulé"),
-    "rationale": _l("Justification"),
-    "kind": _l("Type de mutualisation"),
-    "lead_organisation_id": _l("Structure pilote"),
-    "territories": _l("Territoire couvert"),
-    "expected_budget": _l("Budget annuel prévu (€)"),
-    "expected_savings": _l("Économies attendues (€)"),
-    "target_date": _l("Date cible"),
-    "scheme_ids": _l("Dispositifs membres"),
-}
-HELP = {
-    "rationale": _l("Pourquoi mutualiser : recouvrement constaté, manques, économies attendues."),
-    "territories": _l(
-        "Par défaut, les territoires des dispositifs membres : décochez ou ajoutez au besoin."
-    ),
-    "expected_budget": _l("Par exemple : 12 500,50"),
-    "expected_savings": _l("Par exemple : 3 000"),
-    "target_date": _l("Format jj/mm/aaaa."),
-}
+FIELDS = fields.form_fields(fields.POOLING_FIELDS)
+NAMES = frozenset(f.form_name for f in FIELDS)
+
+
+def labels() -> dict[str, str]:
+    """Return the form's labels in the page's language, by input name."""
+    return form_labels(FIELDS)
+
+
+def help_texts() -> dict[str, str]:
+    """Return the hints under the form's fields in the page's language, by input name."""
+    return form_help(FIELDS)
 
 
 @dataclass
@@ -136,5 +128,5 @@ def engine_errors(form: PoolingForm, errors: dict[str, list[str]]) -> None:
     """Put the engine's refusals next to their field; the others on top of the form."""
     for key, messages in errors.items():
         name = key.split(".")[0]
-        target = name if name in LABELS else "_form"
+        target = name if name in NAMES else "_form"
         form.errors.setdefault(target, []).extend(messages)

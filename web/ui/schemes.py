@@ -21,13 +21,13 @@ from web.ui.records import (
     record_parts,
 )
 from web.ui.schemes_form import (
-    HELP,
-    LABELS,
     SchemeForm,
     blank_form,
     engine_data,
     form_from_request,
     form_from_scheme,
+    help_texts,
+    labels,
 )
 
 blueprint = signin_required(Blueprint("scheme", __name__))
@@ -138,8 +138,8 @@ def _form_page(
         "ui/scheme/form.html",
         form=form,
         choices=choices,
-        labels=LABELS,
-        help=HELP,
+        labels=labels(),
+        help=help_texts(),
         scheme=scheme,
         fixed_name=_organisation_name(choices, fixed),
         version=version,
@@ -166,7 +166,7 @@ def _show_page(scheme_id: int, **posted):
         "ui/scheme/show.html",
         scheme=scheme,
         facts=facts,
-        labels=LABELS,
+        labels=labels(),
         can_edit=edit_refusal(workflow, facts, actor()) is None,
         partner_roles=PARTNER_ROLES,
         **record_parts(KIND, facts, workflow, **posted),

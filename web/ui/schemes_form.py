@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from engine.french.inputs import (
@@ -22,76 +21,30 @@ from engine.french.inputs import (
 )
 from engine.models import Scheme
 from engine.queries.forms import SchemeChoices
+from engine.records import fields
+from web.ui.common import form_help, form_labels
 
-TEXTS = (
-    "title",
-    "summary",
-    "description",
-    "eligibility",
-    "legal_basis",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "url",
-)
-COUNTS = ("age_min", "age_max", "capacity", "beneficiaries_last_year")
-DATES = ("start_date", "end_date")
-LISTS = ("themes", "publics", "aid_types", "territories")
+# The form's fields by kind, in the order of the scheme field table (engine/records/fields.py).
+FIELDS = fields.form_fields(fields.SCHEME_FIELDS)
+TEXTS = fields.of_kind(FIELDS, *fields.TEXTS)
+COUNTS = fields.of_kind(FIELDS, *fields.NUMBERS)
+DATES = fields.of_kind(FIELDS, *fields.DATES)
+LISTS = fields.of_kind(FIELDS, *fields.LISTS)
 ROW_FIELDS = {
     "partners": ("organisation_id", "name", "role"),
     "funders": ("organisation_id", "name", "amount"),
 }
 EMPTY_ROWS = 3
 
-LABELS = {
-    "title": _l("Intitulé"),
-    "organisation_id": _l("Porteur (structure)"),
-    "summary": _l("Résumé"),
-    "description": _l("Description"),
-    "themes": _l("Thématiques"),
-    "publics": _l("Publics cibles"),
-    "aid_types": _l("Nature de l'aide"),
-    "territories": _l("Territoire couvert"),
-    "age_min": _l("Âge minimum"),
-    "age_max": _l("Âge maximum"),
-    "annual_budget": _l("Budget annuel (€)"),
-    "funders": _l("Financeurs"),
-    "partners": _l("Partenaires et co-porteurs"),
-    "capacity": _l("Capacité (bénéficiaires par an)"),
-    "beneficiaries_last_year": _l("Bénéficiaires l'an dernier"),
-    "start_date": _l("Date de début"),
-    "end_date": _l("Date de fin"),
-    "eligibility": _l("Critères d'éligibilité"),
-    "legal_basis": _l("Cadre ou base juridique"),
-    "contact_name": _l("Nom du contact"),
-    "contact_email": _l("Courriel du contact"),
-    "contact_phone": _l("Téléphone du contact"),
-    "url": _l("Site web"),
-}
-HELP = {
-    "title": _l(
-        "180 caractères au plus. Seuls l'intitulé et le porteur sont exigés pour un brouillon."
-    ),
-    "summary": _l("La promesse du dispositif en une phrase (180 caractères au plus)."),
-    "description": _l("Ce que fait le dispositif, pour qui, comment (5 000 caractères au plus)."),
-    "age_min": _l("En années, de 0 à 120."),
-    "age_max": _l("En années, de 0 à 120 ; au moins l'âge minimum."),
-    "annual_budget": _l("En euros, par exemple 12 500,50 €."),
-    "funders": _l("La somme des montants ne peut dépasser le budget annuel."),
-    "partners": _l("Choisissez une structure connue ou écrivez un nom, puis son rôle."),
-    "capacity": _l("Nombre de bénéficiaires par an, par exemple 1 200."),
-    "beneficiaries_last_year": _l("Nombre entier, par exemple 340."),
-    "start_date": _l("Format jj/mm/aaaa, par exemple 15/03/2024."),
-    "end_date": _l("Format jj/mm/aaaa ; laissez vide si le dispositif se poursuit."),
-    "eligibility": _l("Qui peut en bénéficier, à quelles conditions."),
-    "legal_basis": _l("Par exemple : FIPD, CLSPD, politique de la ville."),
-    "contact_email": _l("Par exemple : prevention@ville-fortdefrance.fr"),
-    "contact_phone": _l(
-        "Par exemple : 0596 12 34 56. Un courriel ou un téléphone est exigé à la soumission."
-    ),
-    "url": _l("Adresse commençant par http:// ou https://"),
-    "territories": _l("Cochez toute la Martinique, une intercommunalité entière ou des communes."),
-}
+
+def labels() -> dict[str, str]:
+    """Return the form's labels in the page's language, by input name."""
+    return form_labels(FIELDS)
+
+
+def help_texts() -> dict[str, str]:
+    """Return the hints under the form's fields in the page's language, by input name."""
+    return form_help(FIELDS)
 
 
 @dataclass

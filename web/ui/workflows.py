@@ -7,7 +7,6 @@
 from dataclasses import dataclass
 
 from flask import Blueprint, render_template
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -17,7 +16,7 @@ from engine.records.registry import RECORD_TYPES, Nouns, record_type
 from engine.rules.diagram import draw
 from engine.rules.workflow import StateDef, TransitionDef, Workflow
 from web.context import workflows
-from web.ui.common import signin_required
+from web.ui.common import english, signin_required
 
 blueprint = signin_required(Blueprint("workflow", __name__))
 
@@ -54,12 +53,6 @@ class StateRow:
     deadline_days: int | None
     editors: str
     requires: list[str]
-
-
-@blueprint.app_template_global()
-def english() -> bool:
-    """Tell whether the page is in English (a template global too)."""
-    return str(get_locale() or "fr").startswith("en")
 
 
 @blueprint.app_template_global()
