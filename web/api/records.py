@@ -17,7 +17,6 @@ from engine.records.batch import read_records
 from engine.records.registry import RECORD_TYPES, RecordFacts, record_type
 from engine.records.representation import iso_instant
 from engine.rules.policy import Actor
-from engine.rules.workflow import default_registry
 from engine.services.common import ensure_visible, load_facts
 from engine.services.transitions import (
     TransitionOption,
@@ -25,6 +24,7 @@ from engine.services.transitions import (
     available_transitions_many,
 )
 from web.api.schemas import MAX_ID
+from web.context import workflows
 
 
 def check_id(record_id: int) -> int:
@@ -131,9 +131,7 @@ def events_body(session: Session, kind: str, record_id: int, actor: Actor) -> li
     """Return a visible record's audit events in chain order."""
     rtype = RECORD_TYPES[kind]
     facts = load_facts(session.connection(), rtype, check_id(record_id), lock=False)
-    ensure_visible(
-        default_registry().get(facts.workflow_name, facts.workflow_version), facts, actor
-    )
+    ensure_visible(workflows().get(facts.workflow_name, facts.workflow_version), facts, actor)
     rows = session.scalars(
         select(AuditEvent)
         .where(AuditEvent.record_type == kind, AuditEvent.record_id == record_id)

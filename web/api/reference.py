@@ -5,7 +5,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from engine.models import Territory, VocabularyTerm
-from engine.rules.workflow import default_registry
+from web import context
 from web.context import reading
 
 territories = Blueprint(
@@ -105,7 +105,7 @@ def list_vocabularies():
 @workflows.response(200, WorkflowSchema(many=True))
 def list_workflows():
     """Lister les définitions de workflow (dispositif, mutualisation) et leurs versions."""
-    return [_workflow(wf) for wf in default_registry()]
+    return [_workflow(wf) for wf in context.workflows()]
 
 
 def _workflow(wf) -> dict:

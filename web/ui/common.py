@@ -9,12 +9,9 @@ from werkzeug.exceptions import Forbidden
 
 from engine.french import formatting
 from engine.records.fields import Field
-from web.context import READS, actor, is_api_request, reading, signed_in_actor
+from web.context import READS, actor, is_api_request, signed_in_actor
 from web.login import CSRF
 from web.security import local_path
-
-# web/ui/poolings_form.py still reads through this name (its owner moves it to web.context).
-uow = reading
 
 
 def register_common(app: Flask) -> None:

@@ -10,7 +10,8 @@ from engine.french.inputs import FrenchInputError, parse_amount, parse_date
 from engine.models import Scheme
 from engine.records import fields
 from engine.records.registry import POOLABLE_STATES
-from web.ui.common import form_help, form_labels, uow
+from web.context import reading
+from web.ui.common import form_help, form_labels
 from web.ui.records import read_facts
 
 TEXT_FIELDS = ("title", "rationale", "kind", "lead_organisation_id")
@@ -75,7 +76,7 @@ def _visible_scheme(raw: str) -> Scheme | None:
         read_facts("scheme", int(raw))
     except NotFound:
         return None
-    return uow().session.get(Scheme, int(raw))
+    return reading().session.get(Scheme, int(raw))
 
 
 def _not_eligible(scheme: Scheme) -> str:
