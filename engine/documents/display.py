@@ -12,9 +12,7 @@ from engine.models import PARTNER_ROLES, POOLING_KINDS, Organisation, Scheme, Te
 from engine.models.vocabulary import VocabularyTerm
 from engine.records import fields
 from engine.records.fields import (
-    POOLING_COLUMNS,
     POOLING_FIELDS,
-    SCHEME_COLUMNS,
     SCHEME_FIELDS,
     of_kind,
 )
@@ -42,7 +40,7 @@ COUNTS = set(of_kind(TABLES, fields.COUNT))
 
 def field_label(kind: str, name: str) -> str:
     """Return the French label of a field of a scheme or a pooling."""
-    columns = SCHEME_COLUMNS if kind == "scheme" else POOLING_COLUMNS
+    columns = fields.columns(record_type(kind).fields)
     name = ALIASES.get(name, name)
     if name in columns:
         return columns[name][0]

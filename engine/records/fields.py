@@ -3,12 +3,11 @@
 The scheme form, the import (its headers, synonyms and value readers), the exports (columns,
 order, widths, cell formats) and the case file read their lists here; a field is added to a
 record type by adding one `Field` line (see docs/architecture.md, "How to add a field"). What a
-state requires is data of the workflow files (`requires:`), read through `required_in`.
+state requires is not here: it is data of each workflow file (`requires:`), versioned with it, so
+that a record keeps the rules of the version it follows.
 """
 
 from dataclasses import dataclass
-
-from engine.rules.workflow import Workflow
 
 Words = tuple[str, str]  # (French, English)
 
@@ -455,8 +454,6 @@ POOLING_FIELDS: tuple[Field, ...] = (
     Field("decision_conditions", LONG_TEXT, ("Conditions", "Conditions"), width=40),
 )
 
-FIELDS: dict[str, tuple[Field, ...]] = {"scheme": SCHEME_FIELDS, "pooling": POOLING_FIELDS}
-
 
 def columns(fields: tuple[Field, ...]) -> dict[str, Words]:
     """Return the export columns of a table, in order: name → (French, English) header."""
@@ -493,11 +490,6 @@ def sections(fields: tuple[Field, ...]) -> list[tuple[str, list[Field]]]:
 
 def widths(fields: tuple[Field, ...]) -> dict[str, int]:
     return {f.name: f.width for f in fields if f.width is not None}
-
-
-def required_in(workflow: Workflow, field: str) -> list[str]:
-    """Return the states of `workflow` that require `field` (the workflow file's `requires:`)."""
-    return [name for name, state in workflow.states.items() if field in state.requires]
 
 
 def header(field: str, columns: dict[str, Words] = SCHEME_COLUMNS) -> str:

@@ -1,8 +1,8 @@
 """The one registry of record types: what the engine knows of a scheme and of a pooling.
 
 Each `RecordType` holds its table, how French and English name it, its separation-of-duties
-sentences, its edit schema, its representation, its fields and how to tell each required one is
-filled; `record_type(name)` finds one. Nothing else keeps a map from "scheme" and "pooling".
+sentences, its edit schema, its representation, its field table and how to tell each required
+one is filled; `record_type(name)` finds one. Nothing else keeps a map from "scheme" and "pooling".
 """
 
 from dataclasses import dataclass
@@ -21,6 +21,7 @@ from engine.models.scheme import (
     scheme_territory,
     scheme_theme,
 )
+from engine.records.fields import POOLING_FIELDS, SCHEME_FIELDS, Field
 from engine.records.representation import POOLING_SHAPE, SCHEME_SHAPE, Shape
 from engine.records.schemas import PoolingFields, SchemeFields
 
@@ -86,6 +87,7 @@ class RecordType:
     duties: dict[str, str]  # guard name → the French sentence of a refusal
     edit_schema: type[Schema]
     shape: Shape
+    fields: tuple[Field, ...]  # its field table: labels, form, import, exports, case file
 
     @property
     def table(self) -> Table:
@@ -228,6 +230,7 @@ SCHEME = RecordType(
     },
     edit_schema=SchemeFields,
     shape=SCHEME_SHAPE,
+    fields=SCHEME_FIELDS,
 )
 
 POOLING = RecordType(
@@ -264,6 +267,7 @@ POOLING = RecordType(
     },
     edit_schema=PoolingFields,
     shape=POOLING_SHAPE,
+    fields=POOLING_FIELDS,
 )
 
 RECORD_TYPES: dict[str, RecordType] = {SCHEME.name: SCHEME, POOLING.name: POOLING}
