@@ -40,7 +40,8 @@ COUNTS = set(of_kind(TABLES, fields.COUNT))
 
 def field_label(kind: str, name: str) -> str:
     """Return the French label of a field of a scheme or a pooling."""
-    columns = fields.columns(record_type(kind).fields)
+    rtype = RECORD_TYPES.get(kind)  # users, organisations… have no field table
+    columns = fields.columns(rtype.fields) if rtype is not None else {}
     name = ALIASES.get(name, name)
     if name in columns:
         return columns[name][0]
