@@ -169,10 +169,10 @@ def test_an_unknown_api_path_is_a_json_404(api):
 def test_an_unexpected_exception_is_a_json_500_without_a_traceback(app, api, monkeypatch):
     from web.api import reference
 
-    def boom():
+    def boom(_workflow):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(reference, "default_registry", boom)
+    monkeypatch.setattr(reference, "_workflow", boom)
     response = api["owner"].get("/api/v1/workflows")
     body = assert_error(response, 500, "internal_error")
     assert "secret detail" not in response.get_data(as_text=True)
