@@ -43,6 +43,9 @@ class User(Base):
     # The interface language the user chose ("fr" or "en"); None follows the browser.
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime]
+    # Set when the account reached the daily ceiling of failed sign-ins: only a known browser
+    # signs in until an administrator unblocks it (or a password reset does).
+    sign_in_blocked_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
