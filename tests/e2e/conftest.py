@@ -72,7 +72,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(database_url: str, instance: Path, workers: int = 2) -> Server:
+def start_gunicorn(
+    database_url: str, instance: Path, workers: int = 2, env: dict[str, str] | None = None
+) -> Server:
     """Serve `web:create_app()` on a free port of 127.0.0.1; return once it answers."""
     instance.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -81,6 +83,7 @@ def start_gunicorn(database_url: str, instance: Path, workers: int = 2) -> Serve
         "MAILLAGE_DATABASE_URL": database_url,
         "MAILLAGE_SECRET_KEY": SECRET_KEY,
         "MAILLAGE_INSTANCE_PATH": str(instance),
+        **(env or {}),
     }
     command = [
         sys.executable, "-m", "gunicorn",
@@ -140,13 +143,13 @@ def tokens(world: World) -> dict[str, str]:  # noqa: F811
 
 
 @pytest.fixture
-def serve(world: World, tokens: dict[str, str], tmp_path: Path) -> Iterator[Callable[[], Server]]:  # noqa: F811
+def serve(world: World, tokens: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., Server]]:  # noqa: F811
     """Start a gunicorn server on the test's database; every one started is stopped after."""
     url = world.db.url.render_as_string(hide_password=False)
     started: list[Server] = []
 
-    def start() -> Server:
-        server = start_gunicorn(url, tmp_path / f"instance-{len(started) + 1}")
+    def start(**options) -> Server:
+        server = start_gunicorn(url, tmp_path / f"instance-{len(started) + 1}", **options)
         started.append(server)
         return server
 
@@ -156,7 +159,7 @@ def serve(world: World, tokens: dict[str, str], tmp_path: Path) -> Iterator[Call
 
 
 @pytest.fixture
-def server(serve: Callable[[], Server]) -> Server:
+def server(serve: Callable[..., Server]) -> Server:
     """One server (two workers) on the test's database."""
     return serve()
 

@@ -80,9 +80,10 @@ class Browser:
         self._remember_token(response)
         return response
 
-    def sign_in(self, email: str, password: str = PASSWORD):
-        self.get("/connexion")
-        response = self.post("/connexion", {"email": email, "password": password})
+    def sign_in(self, email: str, password: str = PASSWORD, address: str | None = None):
+        where = {"environ_base": {"REMOTE_ADDR": address}} if address else {}
+        self.get("/connexion", **where)
+        response = self.post("/connexion", {"email": email, "password": password}, **where)
         if response.status_code == 302:
             # Signing in starts a new session (no fixation): read the new session's CSRF token.
             self.get("/compte")

@@ -1,11 +1,17 @@
 """Signing in and out through the pages: throttled, audited, the same answer for every refusal."""
 
+import pytest
 from sqlalchemy import select
 
 from engine.db.uow import UnitOfWork
 from engine.models import AuditEvent
+from engine.services.signin import BLOCKED as ENGINE_BLOCKED
+from engine.services.signin import SignInRefused, sign_in
 from engine.services.users import set_user_active
 from tests.factories import PASSWORD
+from tests.web.conftest import Browser
+from web.devices import COOKIE, PATH
+from web.ui.account import BLOCKED
 
 WRONG = "pas le bon mot de passe"
 
@@ -160,3 +166,82 @@ def test_signing_in_renews_the_forms_csrf_token(browser) -> None:
     browser.get("/compte")
     assert browser.csrf != before
     assert browser.post("/deconnexion").status_code == 302
+
+
+# A stranger guessing a password must not keep its owner out (issue 14).
+
+ATTACKER = "10.6.6.6"
+
+
+def attack(app, tries=12, address=ATTACKER) -> list[int]:
+    stranger = Browser(app.test_client())
+    return [stranger.sign_in("owner@example.mq", WRONG, address).status_code for _ in range(tries)]
+
+
+def test_an_attack_from_one_address_does_not_keep_the_user_out_from_another(app, browser):
+    assert attack(app) == [401] * 5 + [429] * 7
+    assert browser.sign_in("owner@example.mq", address="10.0.0.7").status_code == 302
+
+
+def test_a_browser_that_signed_in_gets_a_signed_cookie_for_the_sign_in_page_only(browser):
+    assert browser.sign_in("owner@example.mq").status_code == 302
+    cookie = browser.client.get_cookie(COOKIE, path=PATH)
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+    assert browser.client.get_cookie(COOKIE) is None  # not sent to the other pages
+
+
+def test_a_known_browser_signs_in_at_once_even_from_the_attackers_address(app, browser, world):
+    assert browser.sign_in("owner@example.mq", address=ATTACKER).status_code == 302
+    browser.post("/deconnexion")
+    attack(app)
+    assert (
+        Browser(app.test_client()).sign_in("owner@example.mq", address=ATTACKER).status_code == 429
+    )
+    assert browser.sign_in("owner@example.mq", address=ATTACKER).status_code == 302
+
+
+def test_a_forged_cookie_counts_for_nothing(app, browser, world):
+    attack(app)
+    forged = Browser(app.test_client())
+    owner = world.actors["owner"].id
+    forged.client.set_cookie(COOKIE, f'{{"u": {owner}, "n": "x"}}.forged', path=PATH)
+    assert forged.sign_in("owner@example.mq", address=ATTACKER).status_code == 429
+
+
+def block_owner(world, clock) -> None:
+    """A hundred failures from twenty addresses, as a distributed guess would make."""
+    for i in range(20):
+        for _ in range(5):
+            with UnitOfWork(world.db, clock=clock) as uow, pytest.raises(SignInRefused):
+                sign_in(uow, "owner@example.mq", WRONG, f"10.7.{i}.1")
+        clock.advance(minutes=1)
+
+
+def test_a_blocked_account_is_told_in_french_what_to_do(browser, world, clock):
+    block_owner(world, clock)
+    response = browser.sign_in("owner@example.mq", address="10.0.0.9")
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "Ce compte est bloqué après de trop nombreuses tentatives de connexion" in page
+    assert "Demandez à un administrateur de Maillage de le débloquer" in page
+
+
+def test_the_blocked_sentence_is_the_engines(app):
+    with app.test_request_context():
+        assert str(BLOCKED) == ENGINE_BLOCKED
+
+
+def test_an_administrator_sees_who_tried_and_unblocks(browser, ui, world, clock):
+    block_owner(world, clock)
+    admin = ui("admin")
+    page = admin.get("/administration/connexions-bloquees").get_data(as_text=True)
+    assert "owner@example.mq" in page and "10.7.0.1" in page
+    assert "Connexions bloquées" in admin.get("/administration").get_data(as_text=True)
+    owner = world.actors["owner"].id
+    response = admin.post(f"/administration/connexions-bloquees/{owner}")
+    assert response.status_code == 302
+    assert "Aucun compte n'est bloqué." in admin.get(
+        "/administration/connexions-bloquees"
+    ).get_data(as_text=True)
+    assert browser.sign_in("owner@example.mq", address="10.0.0.9").status_code == 302
+    assert ui("cotech").get("/administration/connexions-bloquees").status_code == 403

@@ -4,6 +4,7 @@ from functools import wraps
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_user
 from sqlalchemy import select
@@ -13,11 +14,18 @@ from engine.models import ROLES, ApiToken
 from engine.services import signin, tokens
 from engine.services.users import set_locale
 from web.context import actor, reading, writing
+from web.devices import known_device, remember_device
 from web.i18n import LANGUAGES, SESSION_KEY
 from web.login import SignedIn
 from web.security import end_browser_session, local_path
 
 blueprint = Blueprint("account", __name__)
+# The engine's sentence, translated by the catalogue (written out here for the extraction).
+BLOCKED = _l(
+    "Ce compte est bloqué après de trop nombreuses tentatives de connexion. Demandez à un "
+    "administrateur de Maillage de le débloquer, ou connectez-vous depuis un navigateur où vous "
+    "vous êtes déjà connecté(e)."
+)
 
 
 def signed_in(view):
@@ -39,19 +47,23 @@ def sign_in():
         return redirect(local_path(request.args.get("next")) or url_for("worklist.index"))
     if request.method == "GET":
         return render_template("ui/sign_in.html", email="")
-    email = request.form.get("email", "").strip()
+    email, device = request.form.get("email", "").strip(), known_device()
     try:
         with writing() as work:
             user = signin.sign_in(
-                work, email, request.form.get("password", ""), request.remote_addr or ""
+                work, email, request.form.get("password", ""), request.remote_addr or "", device
             )
     except signin.Throttled as refused:
         return _throttled(email, refused)
+    except signin.AccountBlocked:
+        flash(str(BLOCKED), "error")
+        return render_template("ui/sign_in.html", email=email), 403
     except signin.SignInRefused:
         flash(_("Adresse électronique ou mot de passe incorrect."), "error")
         return render_template("ui/sign_in.html", email=email), 401
     _start_session(user)
-    return redirect(local_path(request.args.get("next")) or url_for("worklist.index"))
+    page = redirect(local_path(request.args.get("next")) or url_for("worklist.index"))
+    return remember_device(page, user.id, device)
 
 
 def _throttled(email: str, refused: signin.Throttled):
