@@ -38,6 +38,7 @@ class UnitOfWork:
         self._connection: Connection | None = None
         self._transaction: RootTransaction | None = None
         self._session: Session | None = None
+        self._writing = False
 
     def __enter__(self) -> "UnitOfWork":
         return self
@@ -65,8 +66,17 @@ class UnitOfWork:
             raise RuntimeError("begin_write() must open the unit of work's transaction")
         return self._open(write=True)
 
+    def ensure_write(self) -> Connection:
+        """The write transaction, begun unless it already is: for a service that makes several
+        changes through other services' steps (a meeting's close). A read begun first still
+        refuses to turn into a write."""
+        if self._writing and self._transaction is not None and self._transaction.is_active:
+            return self._connection
+        return self.begin_write()
+
     def _open(self, *, write: bool) -> Connection:
         self._connection = self.database.engine.connect()
+        self._writing = write
         if self._autocommit:
             if write:
                 raise RuntimeError("a unit of work opened for reads cannot write")

@@ -3,6 +3,15 @@
 from engine.models.audit import AuditEvent
 from engine.models.comment import Comment
 from engine.models.counter import ReferenceCounter
+from engine.models.meeting import (
+    ATTENDANCE,
+    COMMITTEES,
+    OUTCOMES,
+    Meeting,
+    MeetingItem,
+    MeetingMember,
+    Recusal,
+)
 from engine.models.organisation import ORGANISATION_KINDS, Organisation
 from engine.models.pooling import POOLING_KINDS, Pooling
 from engine.models.record import WorkflowRecord
@@ -14,7 +23,10 @@ from engine.models.user import ROLES, User, UserRole
 from engine.models.vocabulary import VOCABULARIES, VocabularyTerm
 
 __all__ = [
+    "ATTENDANCE",
+    "COMMITTEES",
     "ORGANISATION_KINDS",
+    "OUTCOMES",
     "PARTNER_ROLES",
     "POOLING_KINDS",
     "ROLES",
@@ -22,8 +34,12 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Comment",
+    "Meeting",
+    "MeetingItem",
+    "MeetingMember",
     "Organisation",
     "Pooling",
+    "Recusal",
     "ReferenceCounter",
     "Scheme",
     "SchemeFunder",

@@ -12,6 +12,7 @@ ROLES = {
     "owner": "Porteur de dispositif",
     "cotech": "Membre du COTECH",
     "copil": "Membre du COPIL",
+    "secretary": "Secrétaire de séance",
     "admin": "Administrateur",
 }
 

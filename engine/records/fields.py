@@ -455,6 +455,18 @@ POOLING_FIELDS: tuple[Field, ...] = (
 )
 
 
+MEETING_FIELDS: tuple[Field, ...] = (
+    Field("reference", REFERENCE, ("Numéro", "Number")),
+    Field("committee", CHOICE, ("Instance", "Committee")),
+    Field("title", TEXT, ("Intitulé", "Title"), in_form=True, width=45),
+    Field("starts_at", INSTANT, ("Date et heure", "Date and time"), in_form=True),
+    Field("place", TEXT, ("Lieu", "Place"), in_form=True, width=32),
+    Field("secretary", LINK, ("Secrétaire de séance", "Secretary"), input="secretary_id"),
+    Field("members", ROWS, ("Membres convoqués", "Convened members")),
+    Field("state", STATE, ("État", "State")),
+)
+
+
 def columns(fields: tuple[Field, ...]) -> dict[str, Words]:
     """Return the export columns of a table, in order: name → (French, English) header."""
     return {f.name: f.label for f in fields if f.exported}

@@ -11,8 +11,9 @@ from functools import cache
 from typing import Any
 
 from marshmallow import Schema
-from sqlalchemy import Select, Table, bindparam, case, func, or_, select
+from sqlalchemy import Integer, Select, Table, bindparam, case, cast, func, null, or_, select
 
+from engine.models.meeting import Meeting, MeetingMember
 from engine.models.pooling import Pooling, pooling_member
 from engine.models.scheme import (
     Scheme,
@@ -21,9 +22,9 @@ from engine.models.scheme import (
     scheme_territory,
     scheme_theme,
 )
-from engine.records.fields import POOLING_FIELDS, SCHEME_FIELDS, Field
-from engine.records.representation import POOLING_SHAPE, SCHEME_SHAPE, Shape
-from engine.records.schemas import PoolingFields, SchemeFields
+from engine.records.fields import MEETING_FIELDS, POOLING_FIELDS, SCHEME_FIELDS, Field
+from engine.records.representation import MEETING_SHAPE, POOLING_SHAPE, SCHEME_SHAPE, Shape
+from engine.records.schemas import MeetingFields, PoolingFields, SchemeFields
 
 # States a scheme must be in to be a member of a pooling.
 POOLABLE_STATES = ("reviewed", "proposed", "approved")
@@ -81,7 +82,7 @@ class RecordType:
     prefix: str
     french: Nouns
     english: Nouns
-    organisation_column: str
+    organisation_column: str | None  # None: the record belongs to no organisation (a meeting)
     requirements: dict[str, Requirement]
     input_fields: frozenset[str]
     duties: dict[str, str]  # guard name → the French sentence of a refusal
@@ -116,7 +117,7 @@ class RecordType:
             t.c.version,
             t.c.workflow_name,
             t.c.workflow_version,
-            t.c[self.organisation_column].label("organisation_id"),
+            self._organisation(t).label("organisation_id"),
             t.c.created_by_id,
             t.c.submitted_by_id,
             t.c.proposed_by_id,
@@ -124,6 +125,11 @@ class RecordType:
             t.c.updated_at,
             *_requirement_columns(self.name, t),
         )
+
+    def _organisation(self, t: Table):
+        if self.organisation_column is None:
+            return cast(null(), Integer)
+        return t.c[self.organisation_column]
 
     def facts(self, row) -> RecordFacts:
         mapping = row._mapping
@@ -151,6 +157,12 @@ def _count(link: Table, key: str, owner) -> Any:
 
 
 def _requirement_columns(kind: str, t: Table) -> list:
+    if kind == "meeting":  # convened: a title, a date, someone to convene
+        return [
+            t.c.title,
+            t.c.starts_at,
+            _count(MeetingMember.__table__, "meeting_id", t.c.id).label("members"),
+        ]
     if kind == "scheme":
         return [
             *(
@@ -270,7 +282,38 @@ POOLING = RecordType(
     fields=POOLING_FIELDS,
 )
 
-RECORD_TYPES: dict[str, RecordType] = {SCHEME.name: SCHEME, POOLING.name: POOLING}
+MEETING = RecordType(
+    name="meeting",
+    model=Meeting,
+    prefix="SEANCE",
+    french=Nouns(
+        "Séance",
+        "la séance",
+        "cette séance",
+        "Circuit d'une séance",
+        "Dossier de séance",
+    ),
+    english=Nouns("Meeting", "the meeting", "this meeting", "Meeting workflow"),
+    organisation_column=None,
+    requirements={
+        "title": Requirement("intitulé"),
+        "starts_at": Requirement("date et heure"),
+        "members": Requirement("au moins un membre convoqué", 1),
+    },
+    input_fields=frozenset(),
+    duties={},
+    edit_schema=MeetingFields,
+    shape=MEETING_SHAPE,
+    fields=MEETING_FIELDS,
+)
+
+RECORD_TYPES: dict[str, RecordType] = {
+    SCHEME.name: SCHEME,
+    POOLING.name: POOLING,
+    MEETING.name: MEETING,
+}
+# What the committees decide on: the records a meeting's agenda puts before them.
+DECIDED: tuple[RecordType, ...] = (SCHEME, POOLING)
 
 
 def record_type(name: str) -> RecordType:

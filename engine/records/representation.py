@@ -319,6 +319,8 @@ class Shape:
     def read_links(self, conn: Connection, ids: list[int]) -> dict[int, dict[str, list]]:
         """Return each record's collections, by record id and collection name."""
         out = {ident: {c.name: [] for c in self.collections} for ident in ids}
+        if not self.collections:
+            return out
         for row in conn.execute(self.links_statement, {"ids": ids}):
             collection = self.collections[row.link]
             out[row.owner][collection.name].append(collection.item(row))
@@ -361,3 +363,20 @@ POOLING_SHAPE = Shape(
         ),
     ),
 )
+
+
+def _meeting_row_body(row: Any, links: dict[str, list]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "reference": row.reference,
+        "committee": row.committee,
+        "title": row.title,
+        "starts_at": iso_instant(row.starts_at),
+        "place": row.place,
+        "secretary_id": row.secretary_id,
+        "state": row.state,
+        "version": row.version,
+    }
+
+
+MEETING_SHAPE = Shape(_meeting_row_body, ())

@@ -184,3 +184,15 @@ __all__ = [
     "SchemeFields",
     "normalise_phone",
 ]
+
+
+class MeetingFields(_Clean):
+    """The fields of a meeting its secretary may set while it is planned."""
+
+    class Meta:
+        unknown = RAISE
+
+    title = fields.String(validate=validate.Length(min=1, max=180))
+    starts_at = fields.AwareDateTime(allow_none=False)
+    place = _text(200)
+    secretary_id = _id()

@@ -49,6 +49,8 @@ class _TransitionSchema(Schema):
     guards = fields.List(fields.String(), load_default=list)
     stamp = fields.String(load_default=None)
     reopens = fields.Boolean(load_default=False)
+    # Applied only by a meeting's service (closing a meeting of its committee), never alone.
+    requires_meeting = fields.Boolean(load_default=False)
     effects = fields.List(fields.String(), load_default=list)
     inputs = fields.Dict(
         keys=fields.String(), values=fields.Nested(_InputSchema), load_default=dict
@@ -100,6 +102,7 @@ class TransitionDef:
     # Only a transition declared as a reopening may leave a final state.
     reopens: bool = False
     inputs: dict[str, InputSpec] = field(default_factory=dict)
+    requires_meeting: bool = False
 
 
 class Workflow:
@@ -240,6 +243,7 @@ def _transition(t: dict, states: dict[str, StateDef], record_type, fail) -> Tran
         tuple(t["effects"]),
         t["reopens"],
         inputs,
+        t["requires_meeting"],
     )
 
 

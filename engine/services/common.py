@@ -51,7 +51,7 @@ def open_record(
     """Begin the write, read the record locked, check it is visible and at the expected version."""
     ref = RecordRef.of(record)
     rtype = RECORD_TYPES[ref.kind]
-    conn = uow.begin_write()
+    conn = uow.ensure_write()
     facts = load_facts(conn, rtype, ref.id, lock=True)
     workflow = uow.workflows.get(facts.workflow_name, facts.workflow_version)
     ensure_visible(workflow, facts, actor)

@@ -65,6 +65,15 @@ class _StateHolder:
         self.state = state
 
 
+@dataclass(frozen=True)
+class InSession:
+    """A transition applied by closing a meeting: which one, and the decision it carries out."""
+
+    meeting: str  # the meeting's reference, COPIL-2027-01
+    decision: str | None = None  # the decision's number, COPIL-2027-01/D04
+    data: dict[str, Any] | None = None  # what the audit event keeps of it (votes, recusals…)
+
+
 def apply_transition(
     uow: UnitOfWork,
     record: Any,
@@ -74,8 +83,25 @@ def apply_transition(
     expected_version: int | None = None,
 ) -> TransitionResult:
     """Apply transition `name` to a record in one unit of work, audited, or change nothing."""
+    result = apply_uncommitted(uow, record, name, actor, inputs, expected_version)
+    uow.commit()
+    uow.forget(RECORD_TYPES[result.kind].model, result.id)
+    return result
+
+
+def apply_uncommitted(
+    uow: UnitOfWork,
+    record: Any,
+    name: str,
+    actor: Actor,
+    inputs: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    session: InSession | None = None,
+) -> TransitionResult:
+    """Apply a transition inside the unit of work's transaction, without committing it: for a
+    service that applies several at once (a meeting's close), all or nothing."""
     conn, rtype, facts, workflow = open_record(uow, record, actor, expected_version)
-    tdef = _authorise(workflow, rtype, name, facts, actor)
+    tdef = _authorise(workflow, rtype, name, facts, actor, session is not None)
     clean = validate_inputs(workflow.input_schemas[(name, facts.state)], inputs)
     _ensure_requirements(workflow, rtype, tdef, facts, clean)
     holder = _StateHolder(facts.state)
@@ -84,13 +110,18 @@ def apply_transition(
     params = _update_params(tdef, facts, holder.state, clean, actor, now)
     if conn.execute(_update_statement(rtype, _extra_columns(tdef)), params).rowcount != 1:
         raise conflict(conn, rtype, facts.id)
-    entries = [_entry(rtype, tdef, facts, holder.state, clean, actor, now)]
+    entry = _entry(rtype, tdef, facts, holder.state, clean, actor, now)
+    if session is not None:
+        entry.data = {
+            "meeting": session.meeting,
+            "decision": session.decision,
+            **(session.data or {}),
+        }
+    entries = [entry]
     context = EffectContext(conn, facts.id, facts.reference, actor.id, actor.label, now)
     for effect in tdef.effects:
         entries.extend(EFFECTS[effect](context))
     positions = audit.append(conn, entries)
-    uow.commit()
-    uow.forget(rtype.model, facts.id)
     return TransitionResult(
         rtype.name,
         facts.id,
@@ -104,7 +135,11 @@ def apply_transition(
 
 
 def available_transitions(
-    record: Any, actor: Actor, workflows: WorkflowRegistry | None = None
+    record: Any,
+    actor: Actor,
+    workflows: WorkflowRegistry | None = None,
+    *,
+    in_session: bool = False,
 ) -> list[TransitionOption]:
     """List every transition leaving the record's state, allowed or not, with the reasons."""
     facts = record if isinstance(record, RecordFacts) else _facts_of(record)
@@ -113,7 +148,7 @@ def available_transitions(
     ensure_visible(workflow, facts, actor)
     options = []
     for tdef in workflow.leaving(facts.state):
-        reasons = _reasons(rtype, tdef, facts, actor)
+        reasons = _reasons(rtype, tdef, facts, actor, in_session)
         missing = missing_requirements(
             workflow.states[tdef.dest], rtype, facts, _provided(tdef, None)
         )
@@ -181,12 +216,26 @@ def _facts_of(record: Any) -> RecordFacts:
 
 
 def _reasons(
-    rtype: RecordType, tdef: TransitionDef, facts: RecordFacts, actor: Actor
+    rtype: RecordType,
+    tdef: TransitionDef,
+    facts: RecordFacts,
+    actor: Actor,
+    in_session: bool = False,
 ) -> list[Reason]:
+    if tdef.requires_meeting and not in_session:
+        return [meeting_reason(tdef)]
     reason = role_reason(tdef.roles, actor, facts.organisation_id)
     if reason:
         return [reason]
     return guard_reasons(tdef.guards, rtype.name, _stamps(facts), actor)
+
+
+def meeting_reason(tdef: TransitionDef) -> Reason:
+    return Reason(
+        "meeting_required",
+        f"« {tdef.label} » ne se fait qu'en séance : la clôture de la séance applique les "
+        "décisions inscrites à son ordre du jour.",
+    )
 
 
 def _stamps(facts: RecordFacts) -> dict[str, int | None]:
@@ -198,7 +247,12 @@ def _stamps(facts: RecordFacts) -> dict[str, int | None]:
 
 
 def _authorise(
-    workflow: Workflow, rtype: RecordType, name: str, facts: RecordFacts, actor: Actor
+    workflow: Workflow,
+    rtype: RecordType,
+    name: str,
+    facts: RecordFacts,
+    actor: Actor,
+    in_session: bool = False,
 ) -> TransitionDef:
     """Check role, then separation of duties, then that the transition leaves the state."""
     candidates = workflow.definitions(name)
@@ -206,7 +260,7 @@ def _authorise(
         raise InvalidInput({"transition": [f"Action inconnue : « {name} »."]})
     tdef = workflow.definition(name, facts.state)
     for candidate in [tdef] if tdef else candidates:
-        reasons = _reasons(rtype, candidate, facts, actor)
+        reasons = _reasons(rtype, candidate, facts, actor, in_session)
         if not reasons:
             break
     if reasons:
