@@ -30,9 +30,18 @@ POOLING_STATES = {
     "rejected": ("rejetée", True),
     "withdrawn": ("abandonnée", True),
 }
+# The meeting's states, as issue 10 names them (planned → convened → held → minutes approved).
+MEETING_STATES = {
+    "planned": ("prévue", False),
+    "convened": ("convoquée", False),
+    "held": ("tenue", False),
+    "minutes_approved": ("procès-verbal approuvé", True),
+    "cancelled": ("annulée", True),
+}
 EXPECTED = {
     "scheme": ("draft", "dispositif", SCHEME_STATES),
     "pooling": ("recorded", "mutualisation", POOLING_STATES),
+    "meeting": ("planned", "séance", MEETING_STATES),
 }
 # The spec's French labels of the scheme's transitions.
 SCHEME_TRANSITION_LABELS = {
