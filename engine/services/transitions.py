@@ -153,7 +153,7 @@ def available_transitions(
             workflow.states[tdef.dest], rtype, facts, _provided(tdef, None)
         )
         if missing:
-            reasons.append(_missing_reason(tdef, missing))
+            reasons.append(_missing_reason(rtype, tdef, missing))
         dest = workflow.states[tdef.dest]
         options.append(
             TransitionOption(
@@ -299,15 +299,17 @@ def _provided(tdef: TransitionDef, clean: dict[str, Any] | None) -> frozenset[st
     )
 
 
-def _missing_reason(tdef: TransitionDef, missing: list[tuple[str, ...]]) -> Reason:
-    labels = ", ".join(" ou ".join(RECORD_LABELS[n] for n in group) for group in missing)
+def _missing_reason(
+    rtype: RecordType, tdef: TransitionDef, missing: list[tuple[str, ...]]
+) -> Reason:
+    labels = ", ".join(_labels(rtype, group) for group in missing)
     fields = tuple(n for group in missing for n in group)
     return Reason("missing_fields", f"À compléter avant de « {tdef.label} » : {labels}.", fields)
 
 
-RECORD_LABELS = {
-    name: req.label for rtype in RECORD_TYPES.values() for name, req in rtype.requirements.items()
-}
+def _labels(rtype: RecordType, group: tuple[str, ...]) -> str:
+    """Name a requirement group the record type's way: "courriel de contact ou téléphone…"."""
+    return " ou ".join(rtype.requirements[n].label for n in group)
 
 
 def _ensure_requirements(
@@ -322,9 +324,9 @@ def _ensure_requirements(
         return
     errors = {}
     for group in missing:
-        labels = " ou ".join(RECORD_LABELS[n] for n in group)
+        labels = _labels(rtype, group)
         errors[group[0]] = [f"À renseigner avant de « {tdef.label} » : {labels}."]
-    raise InvalidInput(errors, message=_missing_reason(tdef, missing).message)
+    raise InvalidInput(errors, message=_missing_reason(rtype, tdef, missing).message)
 
 
 def _extra_columns(tdef: TransitionDef) -> tuple[str, ...]:

@@ -18,12 +18,13 @@ def test_anonymous_visitors_sign_in_first(browser):
 
 
 @pytest.mark.parametrize("user", ["owner", "cotech", "copil", "admin"])
-def test_every_signed_in_user_sees_both_circuits(ui, user):
+def test_every_signed_in_user_sees_every_circuit(ui, user):
     response = ui(user).get("/workflows")
     assert response.status_code == 200
     text = page_text(response)
     assert "Circuit d'un dispositif" in text and "Circuit d'une mutualisation" in text
-    assert text.count('role="img"') == 2
+    assert "Circuit d'une séance" in text
+    assert text.count('role="img"') == 3
 
 
 @pytest.mark.parametrize("name", ["scheme", "pooling"])
