@@ -10,7 +10,7 @@ page costs one query per record type and no lookup per row.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, false, func, or_, select, true
+from sqlalchemy import Select, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
 from engine.models import Organisation
@@ -19,7 +19,8 @@ from engine.rules.deadlines import due_at
 from engine.rules.policy import GUARDS, Actor
 from engine.rules.workflow import TransitionDef, WorkflowRegistry, default_registry
 
-SPINE = ("submit", "review", "propose", "approve")
+# The transitions that move a record forward; a meeting's: convene it, then hold and close it.
+SPINE = ("submit", "review", "propose", "approve", "convene", "close")
 LIMIT = 100
 
 
@@ -88,16 +89,24 @@ def _tasks(registry: WorkflowRegistry, kind: str, actor: Actor) -> dict[str, Tra
 def _awaits(rtype: RecordType, state: str, tdef: TransitionDef, actor: Actor):
     """SQL: the record is in `state` and the actor holds one of the transition's roles for it."""
     # As Actor.holds: an owner acts on the records of their own organisation, if they have one.
-    owned = rtype.table.c[rtype.organisation_column] == actor.organisation_id
     holds = [
-        (owned if actor.organisation_id is not None else false()) if role == "owner" else true()
-        for role in tdef.roles & actor.roles
+        _owned(rtype, actor) if role == "owner" else true() for role in tdef.roles & actor.roles
     ]
     return (rtype.table.c.state == state) & or_(*holds)
 
 
+def _owned(rtype: RecordType, actor: Actor):
+    if actor.organisation_id is None or rtype.organisation_column is None:
+        return false()
+    return rtype.table.c[rtype.organisation_column] == actor.organisation_id
+
+
 def _rows(rtype: RecordType, condition) -> Select:
-    model, organisation_id = rtype.model, rtype.table.c[rtype.organisation_column]
+    model = rtype.model
+    # A meeting belongs to no organisation: its line names none.
+    organisation_id = (
+        rtype.table.c[rtype.organisation_column] if rtype.organisation_column else null()
+    )
     return (
         select(
             model.id,

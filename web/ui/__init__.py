@@ -8,6 +8,7 @@ from web.ui import (
     audit,
     dashboard,
     inventory,
+    meetings,
     poolings,
     schemes,
     workflows,
@@ -15,7 +16,18 @@ from web.ui import (
 )
 from web.ui.common import register_common
 
-FEATURES = (account, admin, audit, dashboard, inventory, poolings, schemes, workflows, worklist)
+FEATURES = (
+    account,
+    admin,
+    audit,
+    dashboard,
+    inventory,
+    meetings,
+    poolings,
+    schemes,
+    workflows,
+    worklist,
+)
 
 
 def register_ui(app: Flask) -> None:
