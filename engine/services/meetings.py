@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from engine.clock import local
 from engine.db.uow import UnitOfWork
@@ -674,7 +675,14 @@ def _open(
         raise Conflict(
             current_version=row.version, message=f"La séance est {label} : action impossible."
         )
-    return uow.session.get(Meeting, meeting_id)
+    # The agenda, its recusals and the members in three statements, not one per item.
+    return uow.session.get(Meeting, meeting_id, options=WHOLE)
+
+
+WHOLE = (
+    selectinload(Meeting.items).selectinload(MeetingItem.recusals),
+    selectinload(Meeting.members),
+)
 
 
 def _item(uow: UnitOfWork, item_id: int) -> MeetingItem:
