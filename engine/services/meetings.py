@@ -35,11 +35,11 @@ from engine.models import (
     User,
 )
 from engine.records import audit
-from engine.records.registry import DECIDED, MEETING, RECORD_TYPES
+from engine.records.registry import DECIDED, MEETING, RECORD_TYPES, RecordFacts
 from engine.rules.policy import Actor, inactive_reason
 from engine.services.common import RecordRef, load_facts
 from engine.services.references import next_reference
-from engine.services.transitions import InSession, apply_uncommitted, available_transitions
+from engine.services.transitions import InSession, apply_uncommitted, transition_reasons
 
 SECRETARIES = frozenset({"secretary", "admin"})
 EDITABLE = ("planned", "convened")
@@ -106,6 +106,8 @@ class ItemCheck:
     outcome: str | None
     applies: bool
     reasons: list[str] = field(default_factory=list)
+    # Read (locked, for a real close) while checking: applying does not read it again.
+    facts: RecordFacts | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -520,7 +522,7 @@ def close_meeting(
     report = CloseReport(
         meeting.reference,
         quorum_of(meeting),
-        [_check_item(uow, meeting, i, body) for i in meeting.items],
+        [_check_item(uow, meeting, i, body, lock=not dry_run) for i in meeting.items],
     )
     if dry_run:
         uow.rollback()
@@ -540,6 +542,7 @@ def close_meeting(
             _transition_inputs(item),
             expected_version=item.record_version,
             session=session,
+            facts=check.facts,
         )
         applied.append(item.decision_number)
     summary = {"decisions": applied, "quorum": report.quorum.sentence}
@@ -555,7 +558,9 @@ def close_meeting(
     return report
 
 
-def _check_item(uow: UnitOfWork, meeting: Meeting, item: MeetingItem, body: Actor) -> ItemCheck:
+def _check_item(
+    uow: UnitOfWork, meeting: Meeting, item: MeetingItem, body: Actor, lock: bool
+) -> ItemCheck:
     check = ItemCheck(item.id, item.position, item.title, item.decision_number, item.outcome, False)
     if item.record_id is None:
         check.reasons.append("point d'information : rien à appliquer")
@@ -564,7 +569,8 @@ def _check_item(uow: UnitOfWork, meeting: Meeting, item: MeetingItem, body: Acto
         check.reasons.append("aucune décision enregistrée : le dossier reste proposé")
         return check
     rtype = RECORD_TYPES[item.record_type]
-    facts = load_facts(uow.connection, rtype, item.record_id, lock=False)
+    facts = load_facts(uow.connection, rtype, item.record_id, lock=lock)
+    check.facts = facts
     if facts.version != item.record_version:
         check.reasons.append(
             f"{facts.reference} a changé depuis son inscription à l'ordre du jour "
@@ -574,20 +580,9 @@ def _check_item(uow: UnitOfWork, meeting: Meeting, item: MeetingItem, body: Acto
     if not quorum_of(meeting, item).met:
         check.reasons.append(f"{facts.reference} : " + quorum_of(meeting, item).sentence)
         return check
-    option = next(
-        (
-            o
-            for o in available_transitions(facts, body, uow.workflows, in_session=True)
-            if o.name == item.outcome
-        ),
-        None,
-    )
-    if option is None or not option.allowed:
-        why = (
-            "; ".join(r.message for r in option.reasons)
-            if option
-            else "action impossible à cet état"
-        )
+    reasons = transition_reasons(facts, item.outcome, body, uow.workflows, in_session=True)
+    if reasons is None or reasons:
+        why = "; ".join(r.message for r in reasons) if reasons else "action impossible à cet état"
         check.reasons.append(f"{facts.reference} : {why}")
         return check
     missing = _missing_inputs(item)

@@ -97,10 +97,19 @@ def apply_uncommitted(
     inputs: dict[str, Any] | None = None,
     expected_version: int | None = None,
     session: InSession | None = None,
+    facts: RecordFacts | None = None,
 ) -> TransitionResult:
     """Apply a transition inside the unit of work's transaction, without committing it: for a
-    service that applies several at once (a meeting's close), all or nothing."""
-    conn, rtype, facts, workflow = open_record(uow, record, actor, expected_version)
+    service that applies several at once (a meeting's close), all or nothing. `facts`, when
+    given, were read locked in this same transaction."""
+    if facts is None:
+        conn, rtype, facts, workflow = open_record(uow, record, actor, expected_version)
+    else:
+        conn, rtype = uow.ensure_write(), RECORD_TYPES[facts.kind]
+        workflow = uow.workflows.get(facts.workflow_name, facts.workflow_version)
+        ensure_visible(workflow, facts, actor)
+        if expected_version is not None and expected_version != facts.version:
+            raise conflict(conn, rtype, facts.id)
     tdef = _authorise(workflow, rtype, name, facts, actor, session is not None)
     clean = validate_inputs(workflow.input_schemas[(name, facts.state)], inputs)
     _ensure_requirements(workflow, rtype, tdef, facts, clean)
@@ -168,6 +177,28 @@ def available_transitions(
             )
         )
     return options
+
+
+def transition_reasons(
+    facts: RecordFacts,
+    name: str,
+    actor: Actor,
+    workflows: WorkflowRegistry,
+    *,
+    in_session: bool = False,
+) -> list[Reason] | None:
+    """Why `actor` may not fire `name` on the record now ([] when they may), or None when no
+    such transition leaves its state: `available_transitions` for one transition."""
+    rtype = RECORD_TYPES[facts.kind]
+    workflow = workflows.get(facts.workflow_name, facts.workflow_version)
+    tdef = workflow.definition(name, facts.state)
+    if tdef is None:
+        return None
+    reasons = _reasons(rtype, tdef, facts, actor, in_session)
+    missing = missing_requirements(workflow.states[tdef.dest], rtype, facts, _provided(tdef, None))
+    if missing:
+        reasons.append(_missing_reason(rtype, tdef, missing))
+    return reasons
 
 
 def available_transitions_many(
