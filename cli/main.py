@@ -9,6 +9,7 @@ from cli.db import demo, init
 from cli.documents import case_file, copil
 from cli.exporting import export
 from cli.importing import import_
+from cli.meetings import meeting
 from cli.serve import serve
 from cli.tokens import token
 from cli.users import user
@@ -59,3 +60,4 @@ main.add_command(case_file)
 main.add_command(copil)
 main.add_command(export)
 main.add_command(import_)
+main.add_command(meeting)
