@@ -318,6 +318,36 @@ def proposed_records(uow: UnitOfWork) -> list[RecordRef]:
     return [RecordRef(kind, ident) for _, kind, ident in sorted(found)]
 
 
+@dataclass(frozen=True)
+class OnAgenda:
+    """A meeting that will decide, or decided, a record: what its page says of it."""
+
+    meeting_id: int
+    reference: str
+    starts_at: datetime
+    state: str
+    decision_number: str | None
+    outcome: str | None
+
+
+def meetings_of(uow: UnitOfWork, record: RecordRef) -> list[OnAgenda]:
+    """The meetings whose agenda has the record, the latest first."""
+    rows = uow.session.execute(
+        select(
+            Meeting.id,
+            Meeting.reference,
+            Meeting.starts_at,
+            Meeting.state,
+            MeetingItem.decision_number,
+            MeetingItem.outcome,
+        )
+        .join(MeetingItem, MeetingItem.meeting_id == Meeting.id)
+        .where(MeetingItem.record_type == record.kind, MeetingItem.record_id == record.id)
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    )
+    return [OnAgenda(*row) for row in rows]
+
+
 def organisations_of(uow: UnitOfWork, record: RecordRef) -> set[int]:
     """The organisations a decision on the record concerns: a scheme's; a pooling's lead and
     its members' organisations."""

@@ -4,16 +4,24 @@ the log and the worklist with meetings in them."""
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from engine.db.uow import UnitOfWork
+from engine.models import MeetingItem
 from engine.services.common import RecordRef
-from engine.services.meetings import add_item, plan_meeting, record_decision, set_attendance
+from engine.services.meetings import (
+    add_item,
+    close_meeting,
+    plan_meeting,
+    record_decision,
+    set_attendance,
+)
 from engine.services.transitions import apply_transition
 
 
 @pytest.fixture
 def meeting(world):
-    secretary = world.add_user("secretary", ["secretary"], None)
+    secretary = world.actors["secretary"] = world.add_user("secretary", ["secretary"], None)
     prefecture = world.add_user("prefecture", ["copil"], world.organisation_id)
     members = [world.actors["copil"].id, world.actors["copil2"].id, prefecture.id]
     ref = world.scheme("proposed", title="Médiateurs de nuit")
@@ -74,3 +82,16 @@ def test_the_log_and_the_worklist_show_meetings_without_error(ui, meeting):
 def test_the_secretarys_worklist_shows_the_meeting_to_hold(ui, meeting):
     page = ui("secretary").get("/a-traiter").get_data(as_text=True)
     assert "COPIL-2027-01" in page and f"/seances/{meeting}" in page
+
+
+def test_a_schemes_page_names_the_meeting_that_will_decide_it_then_the_decision(ui, world, meeting):
+    with UnitOfWork(world.db) as uow:
+        scheme_id = uow.session.scalar(select(MeetingItem.record_id))
+    page = ui("owner").get(f"/dispositifs/{scheme_id}").get_data(as_text=True)
+    assert f'href="/seances/{meeting}">COPIL-2027-01</a>, 14/01/2027' in page
+    assert "décision COPIL-2027-01/D01 enregistrée (approuver), appliquée à la clôture" in page
+    secretary = world.actors["secretary"]
+    with UnitOfWork(world.db) as uow:
+        close_meeting(uow, secretary, meeting)
+    page = ui("owner").get(f"/dispositifs/{scheme_id}").get_data(as_text=True)
+    assert "décision COPIL-2027-01/D01 : approuver" in page

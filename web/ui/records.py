@@ -29,10 +29,12 @@ from engine.documents.display import INPUT_LABELS, Display, field_label
 from engine.documents.timeline import Event, timeline
 from engine.errors import Conflict, InvalidInput, NotPermitted
 from engine.french.inputs import FrenchInputError, parse_date
+from engine.models import OUTCOMES
 from engine.records.registry import RECORD_TYPES, RecordFacts, record_type
 from engine.rules.workflow import Workflow
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef, ensure_visible, load_facts
+from engine.services.meetings import meetings_of
 from engine.services.transitions import TransitionOption, apply_transition, available_transitions
 from web.context import actor, reading, workflows, writing
 from web.ui.workflows import english, nouns, state_label
@@ -177,6 +179,8 @@ def record_parts(kind: str, facts: RecordFacts, workflow: Workflow, **posted) ->
         "state_label": state_label(workflow.states[facts.state]),
         "workflow": workflow,
         "current_state": facts.state,
+        "meetings": meetings_of(reading(), RecordRef(kind, facts.id)),
+        "outcomes": OUTCOMES,
     }
 
 
