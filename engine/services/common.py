@@ -46,13 +46,21 @@ def load_facts(conn: Connection, rtype: RecordType, record_id: int, *, lock: boo
 
 
 def open_record(
-    uow, record: Any, actor: Actor, expected_version: int | None = None
+    uow,
+    record: Any,
+    actor: Actor,
+    expected_version: int | None = None,
+    facts: RecordFacts | None = None,
 ) -> tuple[Connection, RecordType, RecordFacts, Workflow]:
-    """Begin the write, read the record locked, check it is visible and at the expected version."""
-    ref = RecordRef.of(record)
+    """Begin the write, read the record locked, check it is visible and at the expected version.
+
+    `facts`, when given, were already read locked in this transaction: they are not read again.
+    """
+    ref = RecordRef.of(facts if facts is not None else record)
     rtype = RECORD_TYPES[ref.kind]
     conn = uow.ensure_write()
-    facts = load_facts(conn, rtype, ref.id, lock=True)
+    if facts is None:
+        facts = load_facts(conn, rtype, ref.id, lock=True)
     workflow = uow.workflows.get(facts.workflow_name, facts.workflow_version)
     ensure_visible(workflow, facts, actor)
     if expected_version is not None and expected_version != facts.version:

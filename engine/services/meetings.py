@@ -76,10 +76,8 @@ class Quorum:
 
     @property
     def sentence(self) -> str:
-        present = f"{self.counted} membre{'s' if self.counted > 1 else ''} présent"
-        present += (
-            f"{'s' if self.counted > 1 else ''} ou représenté{'s' if self.counted > 1 else ''}"
-        )
+        s = "s" if self.counted > 1 else ""
+        present = f"{self.counted} membre{s} présent{s} ou représenté{s}"
         need = f"il en faut {self.required} ({QUORUM_RULES[self.rule].label})"
         state = "quorum atteint" if self.met else "quorum non atteint"
         return f"{state} : {present} sur {self.members}, {need}."
@@ -607,8 +605,9 @@ def _check_item(
             f"(version {facts.version}, inscrite {item.record_version}) : à réinscrire"
         )
         return check
-    if not quorum_of(meeting, item).met:
-        check.reasons.append(f"{facts.reference} : " + quorum_of(meeting, item).sentence)
+    quorum = quorum_of(meeting, item)
+    if not quorum.met:
+        check.reasons.append(f"{facts.reference} : {quorum.sentence}")
         return check
     reasons = transition_reasons(facts, item.outcome, body, uow.workflows, in_session=True)
     if reasons is None or reasons:

@@ -102,14 +102,7 @@ def apply_uncommitted(
     """Apply a transition inside the unit of work's transaction, without committing it: for a
     service that applies several at once (a meeting's close), all or nothing. `facts`, when
     given, were read locked in this same transaction."""
-    if facts is None:
-        conn, rtype, facts, workflow = open_record(uow, record, actor, expected_version)
-    else:
-        conn, rtype = uow.ensure_write(), RECORD_TYPES[facts.kind]
-        workflow = uow.workflows.get(facts.workflow_name, facts.workflow_version)
-        ensure_visible(workflow, facts, actor)
-        if expected_version is not None and expected_version != facts.version:
-            raise conflict(conn, rtype, facts.id)
+    conn, rtype, facts, workflow = open_record(uow, record, actor, expected_version, facts)
     tdef = _authorise(workflow, rtype, name, facts, actor, session is not None)
     clean = validate_inputs(workflow.input_schemas[(name, facts.state)], inputs)
     _ensure_requirements(workflow, rtype, tdef, facts, clean)

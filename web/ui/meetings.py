@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 from sqlalchemy import select
 
 from engine.errors import NotFound
-from engine.models import ATTENDANCE, COMMITTEES, OUTCOMES, Meeting
+from engine.models import ATTENDANCE, OUTCOMES, Meeting
 from engine.services.meetings import quorum_of
 from web.context import reading, workflows
 from web.ui.common import signin_required
@@ -21,7 +21,6 @@ def index():
     return render_template(
         "ui/meeting/index.html",
         meetings=list(meetings),
-        committees=COMMITTEES,
         states=workflows().current("meeting").states,
     )
 
@@ -34,10 +33,7 @@ def show(meeting_id: int):
     return render_template(
         "ui/meeting/show.html",
         meeting=meeting,
-        committee=COMMITTEES[meeting.committee],
-        state=workflows()
-        .get(meeting.workflow_name, meeting.workflow_version)
-        .states[meeting.state],
+        state=_workflow(meeting).states[meeting.state],
         quorum=quorum_of(meeting),
         attendance=ATTENDANCE,
         outcomes=OUTCOMES,
