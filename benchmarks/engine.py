@@ -21,6 +21,8 @@ import tempfile
 import time
 import tracemalloc
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -312,29 +314,35 @@ def main(argv: list[str] | None = None) -> dict:
     figures.update({f"sqlite_{k}": v for k, v in sqlite.items()})
     figures["ratio_sqlite"] = sqlite["ratio"]
     if not args.no_postgresql:
-        db = Database(args.pg_url)
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS maillage_bench CASCADE"))
-            conn.execute(text("CREATE SCHEMA maillage_bench"))
-        db.dispose()
-        url = _with_search_path(args.pg_url)
-        db = Database(url)
-        try:
+        with bench_schema(args.pg_url) as (db, url):
             pg = measure(
                 "postgresql", db, lambda a, ids: floor_postgresql(url, a, ids), args.n, args.repeat
             )
-        finally:
-            db.dispose()
-            cleanup = Database(args.pg_url)
-            with cleanup.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA IF EXISTS maillage_bench CASCADE"))
-            cleanup.dispose()
         figures.update({f"postgresql_{k}": v for k, v in pg.items()})
         figures["ratio_postgresql"] = pg["ratio"]
     if args.memory:
         figures.update({f"memory_{k}": v for k, v in memory_profile(args.memory).items()})
     print(json.dumps(figures))
     return figures
+
+
+@contextmanager
+def bench_schema(pg_url: str) -> Iterator[tuple[Database, str]]:
+    """A fresh `maillage_bench` schema on the server, and a database (and its URL) searching
+    it first; the schema is dropped afterwards, whatever happened."""
+    admin = Database(pg_url)
+    with admin.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS maillage_bench CASCADE"))
+        conn.execute(text("CREATE SCHEMA maillage_bench"))
+    url = _with_search_path(pg_url)
+    db = Database(url)
+    try:
+        yield db, url
+    finally:
+        db.dispose()
+        with admin.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS maillage_bench CASCADE"))
+        admin.dispose()
 
 
 def _with_search_path(url: str) -> str:

@@ -20,9 +20,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
-from benchmarks.engine import DEFAULT_PG, _with_search_path, prepare
+from benchmarks.engine import DEFAULT_PG, bench_schema, prepare
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
 from engine.models import Meeting, Scheme, User, UserRole
@@ -153,18 +153,8 @@ def main(argv: list[str] | None = None) -> dict:
         )
         db.dispose()
     if not args.no_postgresql:
-        admin = Database(args.pg_url)
-        with admin.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS maillage_bench CASCADE"))
-            conn.execute(text("CREATE SCHEMA maillage_bench"))
-        db = Database(_with_search_path(args.pg_url))
-        try:
+        with bench_schema(args.pg_url) as (db, _url):
             pg = measure("postgresql", db, args.n, args.repeat)
-        finally:
-            db.dispose()
-            with admin.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA IF EXISTS maillage_bench CASCADE"))
-            admin.dispose()
         figures.update({f"postgresql_{k}": v for k, v in pg.items()})
     print(json.dumps(figures))
     return figures
