@@ -1,6 +1,6 @@
 """`maillage meeting …`: plan a committee meeting, its agenda, attendance, decisions, the close.
 
-Each command is one audited change through engine/services/meetings.py, as the operator at the
+Each command is one audited change through engine/services/meetings/, as the operator at the
 command line (an administrator). Meetings are named by their number (COPIL-2027-01), members by
 their e-mail address, records by their reference (DSP-2026-0042, MUT-2026-0003), items by their
 position on the agenda.

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from engine.db.uow import UnitOfWork
 from engine.errors import Conflict, InvalidInput, NotPermitted
 from engine.models import AuditEvent, Meeting, MeetingItem, Scheme
-from engine.services import meetings
 from engine.services.common import RecordRef
 from engine.services.meetings import (
     MeetingNotReady,
     add_item,
     close_meeting,
+    closing,
     count_quorum,
     declare_conflict,
     plan_meeting,
@@ -308,7 +308,7 @@ def test_a_failure_on_the_last_item_applies_nothing(world, committee, monkeypatc
     meeting_id, refs, items = in_session(world, committee, schemes=3)
     for item in items:
         decide(world, item)
-    real, calls = meetings.apply_uncommitted, []
+    real, calls = closing.apply_uncommitted, []
 
     def fail_on_the_third(*args, **kwargs):
         calls.append(args[2])
@@ -316,7 +316,7 @@ def test_a_failure_on_the_last_item_applies_nothing(world, committee, monkeypatc
             raise RuntimeError("panne au troisième dossier")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(meetings, "apply_uncommitted", fail_on_the_third)
+    monkeypatch.setattr(closing, "apply_uncommitted", fail_on_the_third)
     with pytest.raises(RuntimeError):
         close(world, meeting_id)
     assert [state_of(world, r) for r in refs] == ["proposed"] * 3

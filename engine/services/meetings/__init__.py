@@ -1,0 +1,52 @@
+"""Committee meetings: planned, convened, attended, deciding as a body, closed in one transaction.
+
+A meeting is a workflow record (workflows/meeting.yaml). Its secretary (or an administrator)
+plans it with the members to convene, puts items on its agenda — the records proposed to the
+committee, each with its version pinned, and information items —, records who attends (present,
+represented by another member's proxy, excused, absent) and, in session, each decision. Members
+belonging to an item's organisations are recused from it. Closing the meeting applies every
+decision through the records' own transitions, all in one transaction, or none; a dry run says,
+item by item, what would apply and why not.
+"""
+
+from engine.services.meetings.closing import CloseReport, ItemCheck, MeetingNotReady, close_meeting
+from engine.services.meetings.planning import (
+    OnAgenda,
+    add_item,
+    declare_conflict,
+    meetings_of,
+    organisations_of,
+    plan_meeting,
+    proposed_records,
+)
+from engine.services.meetings.quorum import (
+    DEFAULT_QUORUM,
+    QUORUM_RULES,
+    Quorum,
+    QuorumRule,
+    count_quorum,
+    quorum_of,
+)
+from engine.services.meetings.sitting import record_decision, set_attendance
+
+__all__ = [
+    "DEFAULT_QUORUM",
+    "QUORUM_RULES",
+    "CloseReport",
+    "ItemCheck",
+    "MeetingNotReady",
+    "OnAgenda",
+    "Quorum",
+    "QuorumRule",
+    "add_item",
+    "close_meeting",
+    "count_quorum",
+    "declare_conflict",
+    "meetings_of",
+    "organisations_of",
+    "plan_meeting",
+    "proposed_records",
+    "quorum_of",
+    "record_decision",
+    "set_attendance",
+]
