@@ -7,6 +7,7 @@ regression test in test_api_hardening.py.
 """
 
 import time
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
@@ -20,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from engine.db.uow import UnitOfWork
+from engine.services.meetings import add_item, plan_meeting
 from engine.services.tokens import create_token
 
 pytestmark = pytest.mark.slow
@@ -41,6 +43,7 @@ LAST = ("DELETE", "PATCH")
 def test_generated_requests_get_no_5xx_and_only_declared_answers(world, app):
     world.scheme()  # real records (ids 1, 2), so small generated ids reach past the 404
     world.scheme(complete=False)
+    _meeting(world, world.scheme("proposed"))
     schema = from_wsgi("/api/v1/openapi.json", app)
     operations = sorted(
         (result.ok() for result in schema.get_all_operations()),
@@ -56,6 +59,23 @@ def test_generated_requests_get_no_5xx_and_only_declared_answers(world, app):
     elapsed = time.monotonic() - started
     print(f"schemathesis: {sent} requests, {len(operations)} operations, {elapsed:.1f} s")
     assert sent >= MIN_REQUESTS
+
+
+def _meeting(world, ref) -> None:
+    """A planned meeting (id 1) with the record on its agenda (item 1), for the same reason."""
+    admin, members = world.actors["admin"], [world.actors[k].id for k in ("copil", "copil2")]
+    with UnitOfWork(world.db) as uow:
+        meeting_id = plan_meeting(
+            uow,
+            admin,
+            committee="copil",
+            title="COPIL de janvier",
+            starts_at=datetime(2027, 1, 14, 13, 0, tzinfo=UTC),
+            secretary_id=admin.id,
+            member_ids=members,
+        ).id
+    with UnitOfWork(world.db) as uow:
+        add_item(uow, admin, meeting_id, ref)
 
 
 def _explore(operation, mode: GenerationMode, examples: int, headers: dict) -> int:

@@ -14,11 +14,23 @@ from web.api import (
     users,
 )
 from web.api.auth import register_auth
-from web.api.errors import Api
+from web.api.errors import Api, register_api_errors
 from web.api.hardening import register_hardening
+from web.api.meetings import views as meetings
 
 API = "maillage.api"
-RESOURCES = (reference, schemes, poolings, session, audit, events, organisations, tokens, users)
+RESOURCES = (
+    reference,
+    schemes,
+    poolings,
+    meetings,
+    session,
+    audit,
+    events,
+    organisations,
+    tokens,
+    users,
+)
 
 
 def register_api(app: Flask) -> None:
@@ -41,6 +53,7 @@ def register_api(app: Flask) -> None:
     app.extensions[API] = api
     register_auth(app)
     register_hardening(app, api)
+    register_api_errors(app)
     for resource in RESOURCES:
         for blueprint in resource.BLUEPRINTS:
             api.register_blueprint(blueprint, url_prefix="/api/v1" + blueprint.url_prefix)

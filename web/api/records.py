@@ -59,7 +59,7 @@ def record_body(conn: Connection, kind: str, record_id: int, actor: Actor) -> di
 def represent(body: dict[str, Any], facts: RecordFacts, actor: Actor) -> dict[str, Any]:
     """Return a record's body plus the transitions leaving its state (NotFound if invisible)."""
     options = available_transitions(facts, actor)
-    return {**body, "transitions": [_option(o) for o in options]}
+    return {**body, "transitions": [option_body(o) for o in options]}
 
 
 def represent_many(found: list[tuple[dict, RecordFacts]], actor: Actor) -> list[dict[str, Any]]:
@@ -69,12 +69,13 @@ def represent_many(found: list[tuple[dict, RecordFacts]], actor: Actor) -> list[
     items = []
     for (body, _), options in zip(found, batches, strict=True):
         if id(options) not in shown:
-            shown[id(options)] = [_option(o) for o in options]
+            shown[id(options)] = [option_body(o) for o in options]
         items.append({**body, "transitions": shown[id(options)]})
     return items
 
 
-def _option(option: TransitionOption) -> dict[str, Any]:
+def option_body(option: TransitionOption) -> dict[str, Any]:
+    """Return a transition leaving a record's state as the API shows it."""
     return {
         "name": option.name,
         "label": option.label,

@@ -186,6 +186,9 @@ class ErrorSchema(Schema):
     current_version = fields.Integer(allow_none=True)
     changed_by = fields.String(allow_none=True)
     changed_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    details = fields.Dict(
+        metadata={"description": "ce que l'erreur rapporte (meeting_not_ready : le compte rendu)"}
+    )
 
 
 class InputSchema(Schema):
