@@ -10,6 +10,7 @@ ROLE_GROUPS = {
     "cotech": "aux membres du COTECH",
     "copil": "aux membres du COPIL",
     "admin": "aux administrateurs",
+    "secretary": "aux secrétaires de séance",
 }
 
 # Stamps a transition may leave on its record: who submitted it, who proposed it.
