@@ -120,6 +120,8 @@ def place_errors(form: MeetingForm, errors: dict[str, list[str]]) -> None:
     """Put the engine's refusals beside their field (starts_at beside the day)."""
     fields = {"starts_at": "day", "member_ids": "members"}
     for key, messages in errors.items():
+        if key == "starts_at" and ("day" in form.errors or "hour" in form.errors):
+            continue  # the form already says what it could not read
         name = fields.get(key, key)
         known = form.errors.setdefault(name if name in (*TEXTS, "members") else "_form", [])
         known.extend(m for m in messages if m not in known)

@@ -54,8 +54,7 @@ def new():
     form = form_from_request(request.form)
     data = plan_data(form)
     try:
-        if form.errors:
-            raise InvalidInput({})
+        # Unreadable fields are reported with what the engine says of the others.
         with writing() as work:
             meeting = plan_meeting(work, actor(), **data)
             reference, meeting_id = meeting.reference, meeting.id
@@ -78,8 +77,6 @@ def edit(meeting_id: int):
     form.values["committee"] = meeting.committee
     data = engine_data(form, meeting.committee)
     try:
-        if form.errors:
-            raise InvalidInput({})
         with writing() as work:
             update_meeting(work, actor(), meeting_id, expected_version=version, **data)
     except InvalidInput as exc:
