@@ -15,9 +15,12 @@ from engine.services.meetings.planning import (
     add_item,
     declare_conflict,
     meetings_of,
+    move_item,
     organisations_of,
     plan_meeting,
     proposed_records,
+    remove_item,
+    update_meeting,
 )
 from engine.services.meetings.quorum import (
     DEFAULT_QUORUM,
@@ -43,10 +46,13 @@ __all__ = [
     "count_quorum",
     "declare_conflict",
     "meetings_of",
+    "move_item",
     "organisations_of",
     "plan_meeting",
     "proposed_records",
     "quorum_of",
     "record_decision",
+    "remove_item",
     "set_attendance",
+    "update_meeting",
 ]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine.clock import local
 from engine.db.uow import UnitOfWork
-from engine.errors import InvalidInput
+from engine.errors import Conflict, InvalidInput
 from engine.models import (
     COMMITTEES,
     Meeting,
@@ -263,16 +263,14 @@ def _recuse_automatically(uow: UnitOfWork, meeting: Meeting, item: MeetingItem) 
         return
     orgs = organisations_of(uow, RecordRef(item.record_type, item.record_id))
     for member in meeting.members:
-        user = member.user
-        if user.organisation_id in orgs:
-            item.recusals.append(
-                Recusal(
-                    user_id=user.id,
-                    automatic=True,
-                    reason=f"membre de « {user.organisation.name} », concernée par ce dossier",
-                )
-            )
+        if member.user.organisation_id in orgs:
+            item.recusals.append(_automatic_recusal(member.user))
     uow.session.flush()
+
+
+def _automatic_recusal(user: User) -> Recusal:
+    reason = f"membre de « {user.organisation.name} », concernée par ce dossier"
+    return Recusal(user_id=user.id, automatic=True, reason=reason)
 
 
 def declare_conflict(
@@ -297,3 +295,148 @@ def declare_conflict(
     )
     uow.commit()
     return recusal
+
+
+def update_meeting(
+    uow: UnitOfWork,
+    actor: Actor,
+    meeting_id: int,
+    *,
+    title: str,
+    starts_at: datetime,
+    member_ids: list[int],
+    place: str | None = None,
+    expected_version: int | None = None,
+) -> Meeting:
+    """Change a meeting's title, date, place or members; once convened, members are only added."""
+    meeting = open_meeting(uow, actor, meeting_id, expected_version=expected_version)
+    wanted = list(dict.fromkeys(member_ids))
+    errors = _update_errors(uow, meeting, title, starts_at, wanted)
+    if errors:
+        raise InvalidInput(errors)
+    before = _editable(meeting)
+    meeting.title, meeting.starts_at = title.strip(), starts_at
+    meeting.place = (place or "").strip()[:200] or None
+    _change_members(uow, meeting, wanted)
+    meeting.updated_at, meeting.updated_by_id = uow.clock(), actor.id
+    uow.session.flush()
+    after = _editable(meeting)
+    changes = {k: {"before": before[k], "after": after[k]} for k in after if before[k] != after[k]}
+    log_meeting(uow, actor, meeting, "update", changes=changes)
+    uow.commit()
+    return meeting
+
+
+def _editable(meeting: Meeting) -> dict:
+    return {
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "place": meeting.place,
+        "members": sorted(m.user_id for m in meeting.members),
+    }
+
+
+def _update_errors(uow, meeting: Meeting, title, starts_at, wanted: list[int]) -> dict:
+    errors = {
+        k: v
+        for k, v in _plan_errors(
+            uow,
+            meeting.committee,
+            title,
+            starts_at,
+            meeting.secretary_id,
+            wanted,
+            meeting.quorum_rule,
+        ).items()
+        if k != "secretary_id"  # the secretary is not changed here
+    }
+    if meeting.state == "convened" and "member_ids" not in errors:
+        gone = [m.user.name for m in meeting.members if m.user_id not in wanted]
+        if gone:
+            errors["member_ids"] = [
+                "La convocation est partie : un membre convoqué ne peut plus être retiré "
+                f"({', '.join(gone)}) ; relevez-le excusé ou absent."
+            ]
+    return errors
+
+
+def _change_members(uow: UnitOfWork, meeting: Meeting, wanted: list[int]) -> None:
+    """Remove the members not wanted (with their recusals), add the new ones, recused from the
+    items of their organisation."""
+    for member in [m for m in meeting.members if m.user_id not in wanted]:
+        meeting.members.remove(member)
+        for item in meeting.items:
+            for recusal in [r for r in item.recusals if r.user_id == member.user_id]:
+                item.recusals.remove(recusal)
+    known = {m.user_id for m in meeting.members}
+    added = [MeetingMember(user_id=i) for i in wanted if i not in known]
+    meeting.members.extend(added)
+    uow.session.flush()
+    for member in added:
+        for item in meeting.items:
+            _recuse_member(uow, item, member)
+
+
+def _recuse_member(uow: UnitOfWork, item: MeetingItem, member: MeetingMember) -> None:
+    if item.record_id is None:
+        return
+    orgs = organisations_of(uow, RecordRef(item.record_type, item.record_id))
+    user = uow.session.get(User, member.user_id)
+    if user.organisation_id in orgs:
+        item.recusals.append(_automatic_recusal(user))
+        uow.session.flush()
+
+
+AGENDA_FROZEN = (
+    "L'ordre du jour est arrêté depuis la convocation : un point ne peut plus être retiré "
+    "ni déplacé (un point ajouté depuis est marqué comme tel)."
+)
+
+
+def remove_item(uow: UnitOfWork, actor: Actor, item_id: int) -> None:
+    """Take an item off the agenda of a planned meeting; the items after it move up."""
+    item = item_to_change(uow, item_id)
+    meeting = _planned_agenda(uow, actor, item.meeting_id)
+    item = next(i for i in meeting.items if i.id == item_id)
+    meeting.items.remove(item)
+    uow.session.flush()
+    _renumber(uow, meeting)
+    data = {"item": item.position, "title": item.title}
+    if item.record_id is not None:
+        data.update(record_type=item.record_type, record_id=item.record_id)
+    log_meeting(uow, actor, meeting, "remove_item", data=data)
+    uow.commit()
+
+
+def move_item(uow: UnitOfWork, actor: Actor, item_id: int, offset: int) -> MeetingItem:
+    """Move an item of a planned meeting's agenda up (-1) or down (+1) one place."""
+    if offset not in (-1, 1):
+        raise InvalidInput({"offset": ["Un point se déplace d'une place vers le haut ou le bas."]})
+    item = item_to_change(uow, item_id)
+    meeting = _planned_agenda(uow, actor, item.meeting_id)
+    items = list(meeting.items)
+    index = next(n for n, i in enumerate(items) if i.id == item_id)
+    target = index + offset
+    if not 0 <= target < len(items):
+        raise InvalidInput({"offset": ["Ce point est déjà à cette extrémité de l'ordre du jour."]})
+    items[index], items[target] = items[target], items[index]
+    _renumber(uow, meeting, items)
+    log_meeting(uow, actor, meeting, "move_item", data={"from": index + 1, "to": target + 1})
+    uow.commit()
+    return items[target]
+
+
+def _planned_agenda(uow: UnitOfWork, actor: Actor, meeting_id: int) -> Meeting:
+    meeting = open_meeting(uow, actor, meeting_id)
+    if meeting.state != "planned":
+        raise Conflict(current_version=meeting.version, message=AGENDA_FROZEN)
+    return meeting
+
+
+def _renumber(uow: UnitOfWork, meeting: Meeting, items: list[MeetingItem] | None = None) -> None:
+    """Number the items 1, 2, 3… in the order given (their current one by default)."""
+    ordered = items if items is not None else sorted(meeting.items, key=lambda i: i.position)
+    for position, item in enumerate(ordered, start=1):
+        item.position = position
+    uow.session.flush()
+    meeting.items.sort(key=lambda i: i.position)
