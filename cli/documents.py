@@ -1,4 +1,6 @@
-"""`maillage case-file` and `maillage copil agenda|decisions`: write printable documents."""
+"""Printable documents: `maillage case-file`, `maillage copil agenda|decisions`, and a meeting's
+`maillage meeting agenda|attendance-sheet|minutes` (added to the meeting group by cli/meetings.py).
+"""
 
 from datetime import date, datetime
 from pathlib import Path
@@ -10,12 +12,18 @@ from engine.clock import local, system_clock
 from engine.db.uow import UnitOfWork
 from engine.documents import (
     Document,
+    attendance_sheet_document,
     case_file_document,
-    copil_agenda_document,
+    convocation_document,
     copil_decisions_document,
+    copil_meeting_on,
+    find_meeting,
+    minutes_document,
 )
-from engine.errors import NotFound
+from engine.errors import Conflict, NotFound
+from engine.models import Meeting
 from engine.services.documents import issue_document
+from engine.services.meetings import edit_minutes
 
 EXTENSIONS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
@@ -56,7 +64,7 @@ def _deliver(build, output: Path) -> None:
     with open_database() as database, UnitOfWork(database) as uow:
         try:
             document: Document = build(uow, actor)
-        except NotFound as exc:
+        except (NotFound, Conflict) as exc:
             fail(exc.message)
         content = issue_document(uow, actor, document, fmt)
     try:
@@ -85,13 +93,15 @@ def copil() -> None:
     "day",
     type=FrenchDate(),
     default=None,
-    help="Date imprimée sur la couverture (par défaut : aujourd'hui).",
+    help="La séance du COPIL de ce jour, ou la suivante (par défaut : aujourd'hui).",
 )
 @OUTPUT
 def agenda(day: date | None, output: Path) -> None:
-    """Écrire l'ordre du jour : les dispositifs et mutualisations proposés au COPIL."""
+    """Écrire la convocation et l'ordre du jour de la séance du COPIL du jour, ou de la suivante."""
     day = day or local(system_clock()).date()
-    _deliver(lambda uow, actor: copil_agenda_document(uow, actor, day), output)
+    _deliver(
+        lambda uow, actor: convocation_document(uow, actor, copil_meeting_on(uow, day)), output
+    )
 
 
 @copil.command("decisions")
@@ -103,3 +113,79 @@ def decisions(since: date | None, until: date | None, output: Path) -> None:
     if since and until and since > until:
         fail("la date de début (--since) suit la date de fin (--until)")
     _deliver(lambda uow, actor: copil_decisions_document(uow, actor, since, until), output)
+
+
+# A meeting's documents, named by its number (COPIL-2027-01).
+
+
+@click.command("agenda")
+@click.argument("number")
+@OUTPUT
+def meeting_agenda(number: str, output: Path) -> None:
+    """Écrire la convocation d'une séance : membres convoqués, date, lieu, ordre du jour."""
+    _deliver(lambda uow, actor: convocation_document(uow, actor, find_meeting(uow, number)), output)
+
+
+@click.command("attendance-sheet")
+@click.argument("number")
+@OUTPUT
+def attendance_sheet(number: str, output: Path) -> None:
+    """Écrire la feuille d'émargement : chaque membre, sa structure, une case pour signer."""
+    _deliver(
+        lambda uow, actor: attendance_sheet_document(uow, actor, find_meeting(uow, number)), output
+    )
+
+
+@click.command("minutes")
+@click.argument("number")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fichier à écrire : .html ou .pdf (le format suit l'extension).",
+)
+@click.option(
+    "--edit",
+    "source",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Remplacer le texte du procès-verbal par celui de ce fichier (UTF-8).",
+)
+def minutes(number: str, output: Path | None, source: Path | None) -> None:
+    """Écrire le procès-verbal d'une séance tenue ; avec --edit, en remplacer d'abord le texte."""
+    if output is None and source is None:
+        fail("rien à faire : donnez -o FICHIER, --edit FICHIER, ou les deux")
+    if output is not None:
+        _format(output)
+    if source is not None:
+        _edit(number, _read_text(source))
+    if output is not None:
+        _deliver(lambda uow, actor: minutes_document(uow, actor, find_meeting(uow, number)), output)
+
+
+def _read_text(source: Path) -> str:
+    try:
+        return source.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        fail(f"{source} n'est pas un texte UTF-8")
+    except OSError as exc:
+        fail(f"impossible de lire {source} : {exc.strerror}")
+
+
+def _edit(number: str, text: str) -> None:
+    with open_database() as database:
+        with UnitOfWork(database) as uow:
+            try:
+                meeting_id = find_meeting(uow, number)
+            except NotFound as exc:
+                fail(exc.message)
+            version = uow.session.get(Meeting, meeting_id).version
+        with UnitOfWork(database) as uow:
+            try:
+                edited = edit_minutes(uow, cli_actor(), meeting_id, text, version)
+            except Conflict as exc:
+                fail(exc.message)
+            reference, length = edited.reference, len(edited.minutes)
+    click.echo(f"Procès-verbal de {reference} enregistré ({length} caractères).")
+
+
+MEETING_DOCUMENTS = (meeting_agenda, attendance_sheet, minutes)

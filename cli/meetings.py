@@ -1,4 +1,6 @@
-"""`maillage meeting …`: plan a committee meeting, its agenda, attendance, decisions, the close.
+"""`maillage meeting …`: plan a committee meeting, its agenda, attendance, decisions, the close,
+the approval of its minutes; its documents (agenda, attendance sheet, minutes) come from
+cli/documents.py.
 
 Each command is one audited change through engine/services/meetings/, as the operator at the
 command line (an administrator). Meetings are named by their number (COPIL-2027-01), members by
@@ -13,6 +15,7 @@ import click
 from sqlalchemy import func, select
 
 from cli.context import cli_actor, fail, open_database
+from cli.documents import MEETING_DOCUMENTS
 from engine.clock import MARTINIQUE
 from engine.db.uow import UnitOfWork
 from engine.errors import Conflict, NotFound
@@ -164,6 +167,26 @@ def close(number, dry_run) -> None:
         click.echo(
             f"Séance {number} clôturée." if report.closed else "Essai : rien n'a été modifié."
         )
+
+
+@meeting.command("approve-minutes")
+@click.argument("number")
+@click.option("--at", "at_number", default=None, help="La séance ultérieure qui les approuve.")
+def approve_minutes(number, at_number) -> None:
+    """Approuver le procès-verbal d'une séance tenue : son empreinte SHA-256 entre au journal."""
+    with open_database() as database:
+        meeting_id = _read(database, lambda uow: _meeting_id(uow, number))
+        at_id = _read(database, lambda uow: _meeting_id(uow, at_number)) if at_number else None
+        version = _read(database, lambda uow: uow.session.get(Meeting, meeting_id).version)
+        with UnitOfWork(database) as uow:
+            approving = partial(meetings.approve_minutes, uow, cli_actor(), meeting_id)
+            digest = _change(partial(approving, at_meeting_id=at_id, expected_version=version))
+    where = f" en séance {at_number.upper()}" if at_number else ""
+    click.echo(f"Procès-verbal de {number.upper()} approuvé{where} : SHA-256 {digest}.")
+
+
+for _command in MEETING_DOCUMENTS:
+    meeting.add_command(_command)
 
 
 def _print(report: meetings.CloseReport) -> None:

@@ -8,10 +8,10 @@ from typing import Any
 class Document:
     """The HTML of a document, the record it is about, and the facts its print event keeps."""
 
-    name: str  # case_file, copil_agenda, copil_decisions
+    name: str  # case_file, convocation, attendance_sheet, minutes, copil_decisions
     html: str
-    record_type: str  # scheme, pooling, or copil for the committee's documents
-    filename: str  # without extension, e.g. DSP-2026-0042 or copil-ordre-du-jour-2025-12-09
+    record_type: str  # scheme, pooling, meeting, or copil for the record of decisions
+    filename: str  # without extension, e.g. DSP-2026-0042 or COPIL-2027-01-convocation
     record_id: int | None = None
     record_reference: str | None = None
     # Filters and row counts, kept in the print event's data.

@@ -20,7 +20,10 @@ ACTIONS = {
 }
 DOCUMENTS = {
     "case_file": "dossier",
-    "copil_agenda": "ordre du jour du COPIL",
+    "copil_agenda": "ordre du jour du COPIL",  # printed before meetings were records
+    "convocation": "convocation et ordre du jour",
+    "attendance_sheet": "feuille d'émargement",
+    "minutes": "procès-verbal",
     "copil_decisions": "relevé de décisions du COPIL",
 }
 

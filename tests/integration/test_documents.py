@@ -1,4 +1,5 @@
-"""Printable documents: case files, the COPIL's agenda and record of decisions, their audit."""
+"""Printable documents: case files, the COPIL's agenda (its meeting's convocation) and record of
+decisions, their audit. Every decision of the COPIL is taken in session, through a meeting."""
 
 import re
 import subprocess
@@ -15,26 +16,27 @@ from engine.clock import local
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
 from engine.documents import (
+    attendance_sheet_document,
     case_file_document,
-    copil_agenda_document,
+    convocation_document,
     copil_decisions_document,
+    minutes_document,
     render_case_file,
-    render_copil_agenda,
     render_copil_decisions,
     to_pdf,
 )
 from engine.errors import NotFound
-from engine.models import AuditEvent, Pooling, Scheme, VocabularyTerm
+from engine.models import AuditEvent, Meeting, Pooling, Scheme, VocabularyTerm
 from engine.records.fields import POOLING_COLUMNS, SCHEME_COLUMNS
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
 from engine.services.documents import issue_document
 from engine.services.records import edit_record
-from engine.services.transitions import apply_transition
 from tests.factories import World
+from tests.integration.test_meeting_minutes import sit
 
 NNBSP, NBSP = "\u202f", "\xa0"  # Babel's fr_FR thousands separator, and before "€"
-DECISION = "COPIL du 09/12/2025, décision n°3"
+DECISION = "COPIL-2027-01/D01"  # the first decision of the first COPIL meeting of 2027
 EVERY_FIELD = {
     "age_min": 12,
     "age_max": 25,
@@ -80,7 +82,8 @@ def _events(db: Database) -> int:
 
 @pytest.fixture
 def approved(world: World) -> RecordRef:
-    """A scheme with every field filled, taken through changes, review, proposal, approval."""
+    """A scheme with every field filled, taken through changes, review, proposal, and approved
+    by the COPIL in session."""
     ref = world.scheme("draft", title="Médiateurs de rue", **EVERY_FIELD)
     world.fire(ref, "submit", "owner")
     world.fire(ref, "request_changes", "cotech", {"comment": "Précisez le budget."})
@@ -89,7 +92,7 @@ def approved(world: World) -> RecordRef:
     world.fire(ref, "review", "cotech2")
     world.fire(ref, "propose", "cotech", {"target_date": date(2025, 12, 9)})
     _comment(world, ref, "cotech2", "Dossier complet, avis favorable.")
-    world.fire(ref, "approve", "copil", {"decision_reference": DECISION})
+    sit(world, [(ref, "approve", {"votes": (3, 0, 0)})])
     return ref
 
 
@@ -146,7 +149,7 @@ def test_case_file_timeline_lists_every_event_in_order_in_french(world, approved
         "Approuver",
     ]
     text = _text(html)
-    for name in ("Owner", "Cotech", "Cotech2", "Copil"):
+    for name in ("Owner", "Cotech", "Cotech2", "Secretary"):
         assert name in text
     assert "brouillon → enregistré" in text
     assert "proposé au COPIL → approuvé par le COPIL" in text
@@ -210,7 +213,7 @@ def _agenda_items(html: str) -> list[tuple[str, str]]:
     return re.findall(r"Point n°\d+ · (\w+) · ([A-Z]{3}-\d{4}-\d{4})", html)
 
 
-def test_copil_agenda_lists_exactly_the_proposed_items_with_the_cotech_comments(world):
+def test_a_meetings_agenda_lists_its_items_with_the_cotech_comments(world):
     proposed = world.scheme("draft", title="Écoute jeunes")
     world.fire(proposed, "submit", "owner")
     world.fire(proposed, "request_changes", "cotech", {"comment": "Ajoutez les horaires."})
@@ -220,55 +223,59 @@ def test_copil_agenda_lists_exactly_the_proposed_items_with_the_cotech_comments(
     _comment(world, proposed, "cotech2", "Priorité pour le quartier.")
     _comment(world, proposed, "owner", "Merci pour votre retour.")
     pooling = world.pooling("proposed")
-    world.scheme("reviewed", title="Pas encore proposé")
-    world.scheme("approved", title="Déjà approuvé")
+    world.scheme("proposed", title="Proposé, pas inscrit")
+    first = sit(world, [(pooling, "approve", {})], close=False)
+    second = sit(world, [(proposed, "approve", {})], close=False)
     with UnitOfWork(world.db) as uow:
-        html = render_copil_agenda(uow, world.actors["copil"], date(2025, 12, 9))
-        expected = [
-            ("Dispositif", uow.session.get(Scheme, proposed.id).reference),
-            ("Mutualisation", uow.session.get(Pooling, pooling.id).reference),
-        ]
-    assert _agenda_items(html) == expected
-    text = _text(html)
-    assert "mardi 9 décembre 2025" in text
+        html = convocation_document(uow, world.actors["copil"], first.meeting_id).html
+        other = convocation_document(uow, world.actors["copil"], second.meeting_id).html
+        pooling_reference = uow.session.get(Pooling, pooling.id).reference
+        scheme_reference = uow.session.get(Scheme, proposed.id).reference
+    assert _agenda_items(html) == [("Mutualisation", pooling_reference)]
+    assert _agenda_items(other) == [("Dispositif", scheme_reference)]
+    text = _text(other)
+    assert "Jeudi 14 janvier 2027 à 09:00" in text
     assert "Ajoutez les horaires." in text and "Priorité pour le quartier." in text
     assert "Merci pour votre retour." not in text
-    assert "Pas encore proposé" not in text and "Déjà approuvé" not in text
+    assert "Proposé, pas inscrit" not in text and "Proposé, pas inscrit" not in _text(html)
 
 
-def _approve_at(world: World, ref: RecordRef, when: datetime, reference: str) -> None:
-    with UnitOfWork(world.db, clock=lambda: when) as uow:
-        apply_transition(
-            uow, ref, "approve", world.actors["copil"], {"decision_reference": reference}
-        )
+JANUARY_2025 = datetime(2025, 1, 10, 15, 0, tzinfo=UTC)
 
 
 def test_copil_decisions_list_the_decisions_of_the_period_only(world):
     old = world.scheme("proposed", title="Décidé il y a longtemps")
-    _approve_at(world, old, datetime(2025, 1, 10, 15, 0, tzinfo=UTC), "COPIL n°1 de 2025")
-    world.scheme("approved", title="Approuvé récemment")
+    sit(world, [(old, "approve", {})], starts_at=JANUARY_2025, clock=lambda: JANUARY_2025)
+    recent = world.scheme("proposed", title="Approuvé récemment")
     back = world.scheme("proposed", title="Renvoyé au COTECH")
-    world.fire(back, "send_back", "copil", {"comment": "Chiffrez les besoins."})
     no = world.scheme("proposed", title="Rejeté par le COPIL")
-    world.fire(no, "reject", "copil", {"comment": "Doublon avec un dispositif existant."})
     world.scheme("rejected", title="Rejeté par le COTECH")  # not a COPIL decision
-    pooled = world.pooling("approved")
+    pooled = world.pooling("proposed")
+    sit(
+        world,
+        [
+            (recent, "approve", {}),
+            (back, "send_back", {"comment": "Chiffrez les besoins."}),
+            (no, "reject", {"comment": "Doublon avec un dispositif existant."}),
+            (pooled, "approve", {"conditions": "Une convention commune"}),
+        ],
+    )
     with UnitOfWork(world.db) as uow:
-        recent = render_copil_decisions(uow, world.actors["cotech"])
+        last_days = render_copil_decisions(uow, world.actors["cotech"])
         january = render_copil_decisions(
             uow, world.actors["cotech"], date(2025, 1, 1), date(2025, 1, 31)
         )
         pooling_reference = uow.session.get(Pooling, pooled.id).reference
-    text = _text(recent)
+    text = _text(last_days)
     for title in ("Approuvé récemment", "Renvoyé au COTECH", "Rejeté par le COPIL"):
         assert title in text
     assert "Décidé il y a longtemps" not in text and "Rejeté par le COTECH" not in text
-    assert pooling_reference in text and "COPIL n°4" in text
-    assert "COPIL du 09/12/2025, décision n°3" in text
+    assert pooling_reference in text and "COPIL-2027-01/D04" in text
+    assert "COPIL-2027-01/D01" in text and "Une convention commune" in text
     assert "Chiffrez les besoins." in text and "Doublon avec un dispositif existant." in text
     assert "4 décisions" in text
     january_text = _text(january)
-    assert "Décidé il y a longtemps" in january_text and "COPIL n°1 de 2025" in january_text
+    assert "Décidé il y a longtemps" in january_text and "COPIL-2025-01/D01" in january_text
     assert "1 décision." in january_text and "Approuvé récemment" not in january_text
 
 
@@ -285,11 +292,19 @@ def test_pdf_is_a_pdf_with_the_text_of_the_document(world, approved, tmp_path):
     assert "Décision" in text and DECISION in text
 
 
-def test_each_document_handed_out_adds_one_print_event(world, approved, test_clock):
-    today = local(test_clock()).date()
+def test_each_document_handed_out_adds_one_print_event(world, approved):
+    with UnitOfWork(world.db) as uow:
+        meeting_id = uow.session.scalar(select(Meeting.id))
     builders = [
         (lambda uow, a: case_file_document(uow, a, approved), "scheme", "case_file", "pdf"),
-        (lambda uow, a: copil_agenda_document(uow, a, today), "copil", "copil_agenda", "html"),
+        (lambda uow, a: convocation_document(uow, a, meeting_id), "meeting", "convocation", "html"),
+        (
+            lambda uow, a: attendance_sheet_document(uow, a, meeting_id),
+            "meeting",
+            "attendance_sheet",
+            "pdf",
+        ),
+        (lambda uow, a: minutes_document(uow, a, meeting_id), "meeting", "minutes", "html"),
         (lambda uow, a: copil_decisions_document(uow, a), "copil", "copil_decisions", "html"),
     ]
     actor = world.actors["copil"]
@@ -305,14 +320,15 @@ def test_each_document_handed_out_adds_one_print_event(world, approved, test_clo
             ).one()
         assert (event.action, event.record_type, event.actor_id) == ("print", record_type, actor.id)
         assert event.data["document"] == name and event.data["format"] == fmt
-        assert "rows" in event.data or event.record_id == approved.id
+        expected = {"scheme": approved.id, "meeting": meeting_id, "copil": None}[record_type]
+        assert event.record_id == expected
 
 
 def test_rendering_alone_writes_nothing(world, approved):
     before = _events(world.db)
     with UnitOfWork(world.db) as uow:
         render_case_file(uow, world.actors["copil"], approved)
-        render_copil_agenda(uow, world.actors["copil"], date(2025, 12, 9))
+        convocation_document(uow, world.actors["copil"], uow.session.scalar(select(Meeting.id)))
     assert _events(world.db) == before
 
 
@@ -320,6 +336,9 @@ def test_cli_writes_html_and_pdf(world, approved, tmp_path: Path, test_clock):
     env = {"MAILLAGE_DATABASE_URL": world.db.url.render_as_string(hide_password=False)}
     with UnitOfWork(world.db) as uow:
         reference = case_file_document(uow, world.actors["copil"], approved).record_reference
+    # The COPIL's next meeting, whatever day the test clock says it is.
+    soon = test_clock() + timedelta(days=2)
+    sit(world, [], starts_at=soon, title="COPIL de la semaine", close=False)
     runner = CliRunner()
     html, pdf = tmp_path / "dossier.html", tmp_path / "dossier.pdf"
     agenda, decisions = tmp_path / "odj.pdf", tmp_path / "decisions.html"
@@ -335,6 +354,10 @@ def test_cli_writes_html_and_pdf(world, approved, tmp_path: Path, test_clock):
         assert "Document écrit" in result.output
     assert "Médiateurs de rue" in html.read_text(encoding="utf-8")
     assert pdf.read_bytes().startswith(b"%PDF") and agenda.read_bytes().startswith(b"%PDF")
+    agenda_text = subprocess.run(
+        ["pdftotext", "-layout", str(agenda), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "COPIL de la semaine" in agenda_text and "Convocation et ordre du jour" in agenda_text
     assert DECISION in decisions.read_text(encoding="utf-8")
     with UnitOfWork(world.db) as uow:
         prints = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "print")).all()
@@ -351,6 +374,10 @@ def test_cli_refuses_unknown_references_extensions_and_dates(world, tmp_path: Pa
     assert missing.exit_code == 1 and "DSP-1999-0001" in missing.output
     wrong = runner.invoke(main, ["copil", "agenda", "-o", str(tmp_path / "a.docx")], env=env)
     assert wrong.exit_code == 1 and ".html ou .pdf" in wrong.output
+    none = runner.invoke(main, ["copil", "agenda", "-o", str(tmp_path / "a.pdf")], env=env)
+    assert none.exit_code == 1
+    assert "Aucune séance du COPIL n'est prévue le" in none.output
+    assert "maillage meeting plan" in none.output
     bad_date = runner.invoke(
         main,
         ["copil", "decisions", "--since", "2025-01-01", "-o", str(tmp_path / "d.html")],

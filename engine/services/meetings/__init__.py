@@ -6,10 +6,20 @@ committee, each with its version pinned, and information items —, records who 
 represented by another member's proxy, excused, absent) and, in session, each decision. Members
 belonging to an item's organisations are recused from it. Closing the meeting applies every
 decision through the records' own transitions, all in one transaction, or none; a dry run says,
-item by item, what would apply and why not.
+item by item, what would apply and why not. The minutes of a held meeting are drafted from all
+this, edited by the secretary, and approved with their SHA-256 in the audit chain.
 """
 
 from engine.services.meetings.closing import CloseReport, ItemCheck, MeetingNotReady, close_meeting
+from engine.services.meetings.minutes import (
+    MinutesCheck,
+    approve_minutes,
+    check_minutes,
+    draft_minutes,
+    edit_minutes,
+    later_meetings,
+    minutes_text,
+)
 from engine.services.meetings.planning import (
     OnAgenda,
     add_item,
@@ -38,14 +48,21 @@ __all__ = [
     "CloseReport",
     "ItemCheck",
     "MeetingNotReady",
+    "MinutesCheck",
     "OnAgenda",
     "Quorum",
     "QuorumRule",
     "add_item",
+    "approve_minutes",
+    "check_minutes",
     "close_meeting",
     "count_quorum",
     "declare_conflict",
+    "draft_minutes",
+    "edit_minutes",
+    "later_meetings",
     "meetings_of",
+    "minutes_text",
     "move_item",
     "organisations_of",
     "plan_meeting",
