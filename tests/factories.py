@@ -17,7 +17,7 @@ from engine.services.meetings import (
     set_attendance,
 )
 from engine.services.records import create_pooling, create_scheme, edit_record
-from engine.services.transitions import apply_transition
+from engine.services.transitions import InSession, apply_transition, apply_uncommitted
 from engine.services.users import add_organisation, add_user
 
 PASSWORD = "mot de passe de test 2026"
@@ -54,6 +54,12 @@ PATHS = {
     "rejected": [("submit", "owner", {}), ("reject", "cotech", {"comment": "Hors champ."})],
     "withdrawn": [("withdraw", "owner", {})],
 }
+
+
+def in_session(decision: str = "COPIL-2026-01/D01") -> InSession:
+    """What a meeting's close hands apply_uncommitted for one decision: for the engine tests
+    of a COPIL transition's own rules (guards, inputs, effects), without a whole meeting."""
+    return InSession(decision.split("/")[0], decision)
 
 
 # The instant every test starts at, whatever the machine's date and timezone: a Thursday
@@ -196,11 +202,19 @@ class World:
         who: str,
         inputs: dict | None = None,
         expected_version: int | None = None,
+        session: InSession | None = None,
     ):
+        """Apply one transition as `who`; with `session`, as a meeting's close applies it."""
         with UnitOfWork(self.db) as uow:
-            return apply_transition(
-                uow, ref, name, self.actors[who], inputs or {}, expected_version
+            if session is None:
+                return apply_transition(
+                    uow, ref, name, self.actors[who], inputs or {}, expected_version
+                )
+            result = apply_uncommitted(
+                uow, ref, name, self.actors[who], inputs or {}, expected_version, session
             )
+            uow.commit()
+            return result
 
     def secretary(self) -> Actor:
         """The meetings' secretary: the test's own if it made one, else one made once here."""
