@@ -2,8 +2,9 @@
 
 The catalogue (demo/catalogue.yaml) says what exists; this module plays the story of each record
 on a deterministic clock that walks through 2025 and 2026 in Martinique working hours: the
-organisations enter their schemes, the COTECH examines them, the COPIL decides, and in 2026 the
-COTECH proposes to pool some of them.
+organisations enter their schemes, the COTECH examines them, the COPIL decides in session
+(demo/meetings.py), and in 2026 the COTECH proposes to pool some of them. The COPIL's next
+meeting is planned at the end, with what is proposed on its agenda.
 """
 
 import random
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from demo.catalogue import DEMO_PASSWORD, Catalogue, DemoPooling, DemoScheme, load_catalogue
+from demo.meetings import SITS_AT, Committee, Decision
 from engine.clock import MARTINIQUE
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
@@ -68,7 +70,7 @@ HOLIDAYS = frozenset(
 
 CREATED_WITH = ("summary",)
 COTECH = ("cotech1", "cotech2", "ctm")
-COPIL = ("copil1", "copil2")
+POOLING_CONDITIONS = "Bilan présenté au COPIL six mois après la mise en œuvre."
 
 
 class DemoClock:
@@ -85,9 +87,9 @@ class DemoClock:
         self._now = _working_time(self._now + step)
         return self._now.astimezone(UTC)
 
-    def jump_to(self, day: date) -> None:
-        """Move on to 8 a.m. on `day`, unless that is already past."""
-        self._now = max(self._now, datetime.combine(day, time(8, 0), MARTINIQUE))
+    def jump_to(self, day: date, at: time = time(8, 0)) -> None:
+        """Move on to 8 a.m. (or `at`) on `day`, unless that is already past."""
+        self._now = max(self._now, datetime.combine(day, at, MARTINIQUE))
 
 
 def _working_time(instant: datetime) -> datetime:
@@ -155,7 +157,6 @@ class _Builder:
     schemes: dict[str, _Progress] = field(default_factory=dict)
     turns: Iterator[int] = field(default_factory=count)
     round_day: date = START
-    decisions: Iterator[int] = field(default_factory=lambda: count(1))
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.database, clock=self.clock)
@@ -164,8 +165,10 @@ class _Builder:
         self.set_up()
         # Forty organisations' entries, answers and reviews spread over the weeks of each round.
         self.clock.pace = (20, 200)
+        self.committee = Committee(self.uow, self.actors)
         self.play_schemes()
         self.play_poolings()
+        self.committee.plan_next()
 
     def set_up(self) -> None:
         """The administrator is created by the system, then records organisations and users."""
@@ -203,14 +206,29 @@ class _Builder:
         if any(len(p.steps) > len(SCHEME_ROUNDS) for p in self.schemes.values()):
             raise RuntimeError("a demo story is longer than the rounds that play it")
         for index, day in enumerate(SCHEME_ROUNDS):
-            self.open_round(day)
-            for progress in self.schemes.values():
-                if index < len(progress.steps):
+            due = [p for p in self.schemes.values() if index < len(p.steps)]
+            decided = [p for p in due if p.steps[index][1] == "copil"]
+            self.open_round(day, [self.scheme_decision(p, p.steps[index][0]) for p in decided])
+            for progress in due:
+                if progress not in decided:
                     self.play_scheme_step(progress, *progress.steps[index])
 
-    def open_round(self, day: date) -> None:
+    def open_round(self, day: date, decisions: list[Decision] = ()) -> None:
+        """Open the round of `day`: the COPIL, convened beforehand, first decides in session."""
+        agenda = self.committee.convene(day, decisions) if decisions else None
         self.clock.jump_to(day)
-        self.round_day, self.decisions = day, count(1)
+        self.round_day = day
+        if agenda is not None:
+            self.clock.jump_to(day, SITS_AT)
+            pace, self.clock.pace = self.clock.pace, (2, 12)
+            self.committee.sit(agenda, decisions)
+            self.clock.pace = pace
+
+    def scheme_decision(self, progress: _Progress, outcome: str) -> Decision:
+        comment = None
+        if outcome != "approve":
+            comment = progress.spec.notes.get(outcome, self.catalogue.notes[outcome])
+        return Decision(progress.ref, outcome, comment)
 
     def play_scheme_step(self, progress: _Progress, action: str, role: str) -> None:
         spec = progress.spec
@@ -247,8 +265,6 @@ class _Builder:
             return owners[list(self.catalogue.schemes).index(progress.key) % len(owners)]
         if role == "admin":
             return "admin"
-        if role == "copil":
-            return COPIL[next(self.turns) % len(COPIL)]
         if action == "propose":
             return "cotech1"
         # Four eyes: whoever submitted a scheme does not review it, even as a COTECH member.
@@ -256,8 +272,6 @@ class _Builder:
         return pool[next(self.turns) % len(pool)]
 
     def scheme_inputs(self, spec: DemoScheme, action: str) -> dict[str, Any]:
-        if action == "approve":
-            return {"decision_reference": self.decision()}
         if action == "propose":
             return {"target_date": self.round_day + timedelta(days=35)}
         if action == "request_changes":
@@ -265,14 +279,11 @@ class _Builder:
                 self.catalogue.held_back_labels[f] for f in spec.held_back
             )
             return {"comment": spec.notes.get(action, default + ".")}
-        if action in ("send_back", "reject", "reopen"):
+        if action in ("reject", "reopen"):
             return {"comment": spec.notes.get(action, self.catalogue.notes[action])}
         if action == "withdraw" and action in spec.notes:
             return {"comment": spec.notes[action]}
         return {}
-
-    def decision(self) -> str:
-        return f"COPIL du {self.round_day:%d/%m/%Y}, décision n°{next(self.decisions)}"
 
     def values(self, fields: dict[str, Any]) -> dict[str, Any]:
         """Resolve organisation keys in funders and partners to organisation ids."""
@@ -298,12 +309,20 @@ class _Builder:
         refs: list[RecordRef | None] = [None] * len(poolings)
         comments = [list(p.comments) for p in poolings]
         for index, day in enumerate(POOLING_ROUNDS):
-            self.open_round(day)
+            stories = [self.catalogue.pooling_stories[p.story] for p in poolings]
+            step_of = [steps[index] if index < len(steps) else None for steps in stories]
+            self.open_round(
+                day,
+                [
+                    Decision(refs[n], "approve", conditions=POOLING_CONDITIONS)
+                    for n, step in enumerate(step_of)
+                    if step == "approve"
+                ],
+            )
             for number, pooling in enumerate(poolings):
-                steps = self.catalogue.pooling_stories[pooling.story]
-                if index >= len(steps):
+                step = step_of[number]
+                if step is None or step == "approve":
                     continue
-                step = steps[index]
                 if step == "create":
                     refs[number] = self.create_pooling(pooling)
                 elif step == "comment":
@@ -331,9 +350,4 @@ class _Builder:
             return self.actors["cotech2"], {}
         if step == "propose":
             return self.actors["cotech1"], {}
-        conditions = "Bilan présenté au COPIL six mois après la mise en œuvre."
-        return self.actors["copil2"], {
-            "decision_reference": self.decision(),
-            "decision_date": self.round_day,
-            "conditions": conditions,
-        }
+        raise ValueError(f"unknown step of a pooling's story: {step}")

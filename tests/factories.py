@@ -9,8 +9,15 @@ from engine.db.uow import UnitOfWork
 from engine.records.reference import load_reference
 from engine.rules.policy import SYSTEM, Actor
 from engine.services.common import RecordRef
+from engine.services.meetings import (
+    add_item,
+    close_meeting,
+    plan_meeting,
+    record_decision,
+    set_attendance,
+)
 from engine.services.records import create_pooling, create_scheme, edit_record
-from engine.services.transitions import apply_transition
+from engine.services.transitions import InSession, apply_transition, apply_uncommitted
 from engine.services.users import add_organisation, add_user
 
 PASSWORD = "mot de passe de test 2026"
@@ -27,7 +34,8 @@ COMPLETE_SCHEME = {
     "contact_email": "mediation@example.mq",
 }
 
-# How to bring a complete draft to each state, as (transition, actor role key, inputs).
+# How to bring a complete draft to each state, as (transition, actor role key, inputs); the
+# COPIL's decisions are taken in session, by a meeting (World.decide), hence "meeting".
 PATHS = {
     "draft": [],
     "recorded": [("submit", "owner", {})],
@@ -41,11 +49,17 @@ PATHS = {
         ("submit", "owner", {}),
         ("review", "cotech2", {}),
         ("propose", "cotech", {}),
-        ("approve", "copil", {"decision_reference": "COPIL du 09/12/2025, décision n°3"}),
+        ("approve", "meeting", {}),
     ],
     "rejected": [("submit", "owner", {}), ("reject", "cotech", {"comment": "Hors champ."})],
     "withdrawn": [("withdraw", "owner", {})],
 }
+
+
+def in_session(decision: str = "COPIL-2026-01/D01") -> InSession:
+    """What a meeting's close hands apply_uncommitted for one decision: for the engine tests
+    of a COPIL transition's own rules (guards, inputs, effects), without a whole meeting."""
+    return InSession(decision.split("/")[0], decision)
 
 
 # The instant every test starts at, whatever the machine's date and timezone: a Thursday
@@ -139,7 +153,10 @@ class World:
             with UnitOfWork(self.db) as uow:
                 edit_record(uow, ref, data, owner)
         for name, who, inputs in PATHS[state]:
-            self.fire(ref, name, who, inputs)
+            if who == "meeting":
+                self.decide(ref, name, **inputs)
+            else:
+                self.fire(ref, name, who, inputs)
         return ref
 
     def pooling(
@@ -172,9 +189,10 @@ class World:
             "approved": ["review", "propose", "approve"],
         }[state]
         for name in steps:
-            who = {"review": "cotech2", "propose": "cotech2", "approve": "copil"}[name]
-            inputs = {"decision_reference": "COPIL n°4"} if name == "approve" else {}
-            self.fire(ref, name, who, inputs)
+            if name == "approve":
+                self.decide(ref, "approve")
+            else:
+                self.fire(ref, name, "cotech2")
         return ref
 
     def fire(
@@ -184,8 +202,79 @@ class World:
         who: str,
         inputs: dict | None = None,
         expected_version: int | None = None,
+        session: InSession | None = None,
     ):
+        """Apply one transition as `who`; with `session`, as a meeting's close applies it."""
         with UnitOfWork(self.db) as uow:
-            return apply_transition(
-                uow, ref, name, self.actors[who], inputs or {}, expected_version
+            if session is None:
+                return apply_transition(
+                    uow, ref, name, self.actors[who], inputs or {}, expected_version
+                )
+            result = apply_uncommitted(
+                uow, ref, name, self.actors[who], inputs or {}, expected_version, session
             )
+            uow.commit()
+            return result
+
+    def secretary(self) -> Actor:
+        """The meetings' secretary: the test's own if it made one, else one made once here."""
+        if "secretary" in self.actors:
+            return self.actors["secretary"]
+        if "secretariat" not in self.actors:
+            self.actors["secretariat"] = self.add_user("secretariat", ["secretary"], None)
+        return self.actors["secretariat"]
+
+    def decide(self, ref: RecordRef, outcome: str = "approve", **options) -> str:
+        """Decide one proposed record through a whole COPIL meeting; return the decision number.
+
+        `options` go to record_decision: comment (send back, reject), conditions, votes.
+        """
+        return self.hold_meeting([(ref, outcome, options)]).numbers[0]
+
+    def hold_meeting(
+        self,
+        decisions: list[tuple[RecordRef, str, dict]],
+        members: tuple[str, ...] = ("copil", "copil2"),
+    ) -> "Held":
+        """Plan a COPIL meeting with these records on its agenda, convene it, seat every member,
+        record each decision (record, outcome, record_decision options) and close it."""
+        secretary = self.secretary()
+        member_ids = [self.actors[key].id for key in members]
+        with UnitOfWork(self.db) as uow:
+            meeting = plan_meeting(
+                uow,
+                secretary,
+                committee="copil",
+                title="Séance du COPIL",
+                starts_at=uow.clock(),
+                secretary_id=secretary.id,
+                member_ids=member_ids,
+                place="Hôtel de la CTM, Fort-de-France",
+            )
+            meeting_id, reference = meeting.id, meeting.reference
+        items = []
+        for ref, _, _ in decisions:
+            with UnitOfWork(self.db) as uow:
+                items.append(add_item(uow, secretary, meeting_id, ref).id)
+        with UnitOfWork(self.db) as uow:
+            apply_transition(uow, RecordRef("meeting", meeting_id), "convene", secretary)
+        for user_id in member_ids:
+            with UnitOfWork(self.db) as uow:
+                set_attendance(uow, secretary, meeting_id, user_id, "present")
+        numbers = []
+        for item_id, (_, outcome, options) in zip(items, decisions, strict=True):
+            with UnitOfWork(self.db) as uow:
+                decided = record_decision(uow, secretary, item_id, outcome, **options)
+                numbers.append(decided.decision_number)
+        with UnitOfWork(self.db) as uow:
+            close_meeting(uow, secretary, meeting_id)
+        return Held(meeting_id, reference, numbers)
+
+
+@dataclass(frozen=True)
+class Held:
+    """A COPIL meeting held by World.hold_meeting: its id, number and decisions' numbers."""
+
+    meeting_id: int
+    reference: str
+    numbers: list[str]

@@ -5,23 +5,30 @@ workflow files: a record awaits the roles of the spine transition that leaves it
 owner's work is limited to their organisation's records. Separation of duties is checked as
 `available_transitions` does (the stamp on the record), but in the query's own columns, so a
 page costs one query per record type and no lookup per row.
+
+A committee decides in session (`requires_meeting` in the workflow file): no member has such a
+decision to make alone. What awaits is its meeting's secretary putting the record on the agenda
+of a meeting, until it is on an open one (planned or convened).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
-from engine.models import Organisation
-from engine.records.registry import RECORD_TYPES, RecordType, record_type
+from engine.models import Meeting, MeetingItem, Organisation
+from engine.records.registry import DECIDED, RECORD_TYPES, RecordType, record_type
 from engine.rules.deadlines import due_at
 from engine.rules.policy import GUARDS, Actor
-from engine.rules.workflow import TransitionDef, WorkflowRegistry, default_registry
+from engine.rules.workflow import TransitionDef, Workflow, WorkflowRegistry, default_registry
+from engine.services.meetings.access import EDITABLE, SECRETARIES
 
 # The transitions that move a record forward; a meeting's: convene it, then hold and close it.
 SPINE = ("submit", "review", "propose", "approve", "convene", "close")
 LIMIT = 100
+TO_AGENDA = "à inscrire à l'ordre du jour"
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,16 @@ class Worklist:
     total: int
 
 
+@dataclass(frozen=True)
+class _Task:
+    """What awaits the actor on the records of one state: its label, the SQL that finds them."""
+
+    state: str
+    action: str
+    condition: Any
+    guards: tuple[str, ...] = ()
+
+
 def worklist(
     session: Session,
     actor: Actor,
@@ -60,30 +77,58 @@ def worklist(
     registry = workflows or default_registry()
     items, total = [], 0
     for kind, rtype in RECORD_TYPES.items():
-        tasks = _tasks(registry, kind, actor)
+        tasks = _tasks(registry.current(kind), rtype, actor) if actor.active else []
         if not tasks:
             continue
         model = rtype.model
-        condition = or_(*(_awaits(rtype, state, tdef, actor) for state, tdef in tasks.items()))
+        condition = or_(*(task.condition for task in tasks))
         total += session.scalar(select(func.count()).select_from(model).where(condition)) or 0
         # One query per state, each reading (state, state_changed_at) in index order and
         # stopping at `limit`: the OR of states had to sort every waiting record (130 ms at
         # 100,000 schemes). The oldest `limit` of all are among these, sorted below.
-        for state, tdef in tasks.items():
-            rows = session.execute(_rows(rtype, _awaits(rtype, state, tdef, actor)).limit(limit))
-            items += [_item(kind, row, tdef, registry, actor, now) for row in rows]
+        for task in tasks:
+            rows = session.execute(_rows(rtype, task.condition).limit(limit))
+            items += [_item(kind, row, task, registry, actor, now) for row in rows]
     items.sort(key=lambda item: (item.entered_at, item.kind, item.id))
     return Worklist(items[:limit], total)
 
 
-def _tasks(registry: WorkflowRegistry, kind: str, actor: Actor) -> dict[str, TransitionDef]:
-    """The states whose spine transition the actor's roles may fire, with that transition."""
-    workflow = registry.current(kind)
-    tasks = {}
+def _tasks(workflow: Workflow, rtype: RecordType, actor: Actor) -> list[_Task]:
+    """One task per state: the spine transition the actor's roles may fire from it, or, for a
+    secretary, putting a record the committee decides in session on a meeting's agenda."""
+    decided = rtype in DECIDED
+    tasks: dict[str, _Task] = {}
     for tdef in (t for name in SPINE for t in workflow.definitions(name)):
-        if tdef.roles & actor.roles and actor.active:
-            tasks.update({state: tdef for state in tdef.sources})
-    return tasks
+        if tdef.roles & actor.roles and not (decided and tdef.requires_meeting):
+            for state in tdef.sources:
+                condition = _awaits(rtype, state, tdef, actor)
+                tasks[state] = _Task(state, tdef.label, condition, tdef.guards)
+    if decided and SECRETARIES & actor.roles:
+        for state in _decided_in_session(workflow):
+            tasks[state] = _Task(state, TO_AGENDA, _off_agenda(rtype, state))
+    return list(tasks.values())
+
+
+def _decided_in_session(workflow: Workflow) -> list[str]:
+    """The states a committee's decision leaves: only a meeting's close applies it."""
+    states = (s for t in workflow.transitions if t.requires_meeting for s in sorted(t.sources))
+    return list(dict.fromkeys(states))
+
+
+def _off_agenda(rtype: RecordType, state: str):
+    """SQL: the record is in `state` and on the agenda of no open (planned, convened) meeting."""
+    t = rtype.table
+    on_agenda = (
+        select(MeetingItem.id)
+        .join(Meeting, Meeting.id == MeetingItem.meeting_id)
+        .where(
+            MeetingItem.record_type == rtype.name,
+            MeetingItem.record_id == t.c.id,
+            Meeting.state.in_(EDITABLE),
+        )
+        .exists()
+    )
+    return (t.c.state == state) & ~on_agenda
 
 
 def _awaits(rtype: RecordType, state: str, tdef: TransitionDef, actor: Actor):
@@ -126,7 +171,7 @@ def _rows(rtype: RecordType, condition) -> Select:
     )
 
 
-def _item(kind, row, tdef: TransitionDef, registry, actor: Actor, now: datetime) -> WorkItem:
+def _item(kind, row, task: _Task, registry, actor: Actor, now: datetime) -> WorkItem:
     workflow = registry.get(kind, row.workflow_version)
     due = due_at(workflow, row.state, row.state_changed_at)
     return WorkItem(
@@ -137,16 +182,16 @@ def _item(kind, row, tdef: TransitionDef, registry, actor: Actor, now: datetime)
         organisation=row.organisation,
         state=row.state,
         state_label=workflow.states[row.state].label,
-        action=tdef.label,
+        action=task.action,
         entered_at=row.state_changed_at,
         due_at=due,
         overdue=due is not None and now > due,
-        blocked=_blocked(kind, row, tdef, actor),
+        blocked=_blocked(kind, row, task, actor),
     )
 
 
-def _blocked(kind: str, row, tdef: TransitionDef, actor: Actor) -> str | None:
-    for name in tdef.guards:
+def _blocked(kind: str, row, task: _Task, actor: Actor) -> str | None:
+    for name in task.guards:
         guard = GUARDS[name]
         if actor.id is not None and getattr(row, guard.column) == actor.id:
             return record_type(kind).duties[name]

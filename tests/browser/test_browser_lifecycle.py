@@ -7,7 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from engine.services.common import RecordRef
 from tests.browser.record_page import (
+    actions,
     expect_flash,
     expect_latest_event,
     expect_offered,
@@ -35,7 +37,11 @@ MISSING_FOR_SUBMISSION = [
 ]
 
 
-def test_a_scheme_from_draft_to_approval(as_user) -> None:
+IN_SESSION = re.compile(r"À décider en séance \(approuver, renvoyer au COTECH, ne pas retenir\)")
+TO_AGENDA = "à inscrire à l'ordre du jour d'une prochaine séance"
+
+
+def test_a_scheme_from_draft_to_approval(world, as_user) -> None:
     owner = as_user("owner")
     scheme_url = create_draft(owner)
     complete_and_submit(owner)
@@ -56,7 +62,7 @@ def test_a_scheme_from_draft_to_approval(as_user) -> None:
     review_and_propose(cotech2, scheme_url)
 
     copil = as_user("copil")
-    approve(copil, scheme_url)
+    approve(world, copil, scheme_url)
 
     owner.goto(scheme_url)
     expect_state(owner, "approuvé par le COPIL")
@@ -163,18 +169,23 @@ def review_and_propose(cotech2: Page, scheme_url: str) -> None:
     fire(cotech2, "propose", "Proposer au COPIL", **{"Date de COPIL visée": "09/12/2026"})
     expect_state(cotech2, "proposé au COPIL")
     expect_offered(cotech2)
-    expect_refused(cotech2, "Approuver")
+    expect(actions(cotech2)).to_contain_text(IN_SESSION)
     expect_latest_event(cotech2, "Proposer au COPIL", "Cotech2", "09/12/2026")
 
 
-def approve(copil: Page, scheme_url: str) -> None:
+def record_of(kind: str, url: str) -> RecordRef:
+    return RecordRef(kind, int(re.search(r"/(\d+)$", url).group(1)))
+
+
+def approve(world, copil: Page, scheme_url: str) -> None:
+    """A COPIL member has no button: the page says the committee decides it in session. A
+    meeting approves it (a whole meeting in the browser is test_browser_meeting's)."""
     copil.goto(scheme_url)
-    expect_offered(copil, "Approuver", "Renvoyer au COTECH", "Ne pas retenir")
-    decision = "COPIL du 09/12/2026, décision n°3"
-    fire(copil, "approve", "Approuver", **{"Référence de la décision": decision})
-    expect_flash(
-        copil, "« Approuver » effectué : le dispositif est maintenant approuvé par le COPIL."
-    )
+    expect_offered(copil)
+    expect(actions(copil)).to_contain_text(IN_SESSION)
+    expect(actions(copil)).to_contain_text(TO_AGENDA)
+    decision = world.decide(record_of("scheme", scheme_url))
+    copil.reload()
     expect_state(copil, "approuvé par le COPIL")
     expect(copil.get_by_role("region", name="Actions possibles")).to_contain_text("état définitif")
     expect_latest_event(copil, "Approuver", "proposé au COPIL → approuvé par le COPIL", decision)
@@ -218,7 +229,7 @@ def test_a_pooling_from_the_inventory_to_approval(world, as_user) -> None:
     expect_offered(cotech2)
 
     copil = as_user("copil")
-    approve_pooling(copil, pooling_url)
+    approve_pooling(world, copil, pooling_url)
 
 
 def create_pooling(cotech: Page) -> str:
@@ -260,19 +271,12 @@ def create_pooling(cotech: Page) -> str:
     return cotech.url
 
 
-def approve_pooling(copil: Page, pooling_url: str) -> None:
+def approve_pooling(world, copil: Page, pooling_url: str) -> None:
     copil.goto(pooling_url)
-    expect_offered(copil, "Approuver", "Renvoyer au COTECH", "Rejeter")
-    decision = "COPIL du 09/12/2026, décision n°7"
-    fire(
-        copil,
-        "approve",
-        "Approuver",
-        **{"Référence de la décision": decision, "Date de la décision": "09/12/2026"},
-    )
-    expect_flash(
-        copil, "« Approuver » effectué : la mutualisation est maintenant approuvée par le COPIL."
-    )
+    expect_offered(copil)
+    expect(actions(copil)).to_contain_text("À décider en séance (approuver, renvoyer au COTECH")
+    decision = world.decide(record_of("pooling", pooling_url))
+    copil.reload()
     expect_state(copil, "approuvée par le COPIL")
     expect(copil.locator("dl.fiche")).to_contain_text(decision)
     # Every member is now linked to the approved pooling, and says so on its own page.

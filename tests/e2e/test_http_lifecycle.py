@@ -1,9 +1,12 @@
 """A scheme and a pooling walked through their whole lives over real HTTP, by several users.
 
 gunicorn serves the app (two workers, so consecutive requests may land on different processes);
-every step is an HTTP request with the bearer token of the user who would take it.
+every step is an HTTP request with the bearer token of the user who would take it, but the
+COPIL's decision: the API refuses it to a member alone, and a meeting takes it in session
+(through the meeting services, on the same database).
 """
 
+from engine.services.common import RecordRef
 from tests.e2e.conftest import Client
 from tests.factories import World
 
@@ -68,15 +71,20 @@ def test_a_scheme_from_draft_to_approval(users: dict[str, Client], world: World)
     assert scheme["state"] == "reviewed"
     scheme = fire(cotech2, path, scheme, "propose")
 
-    # Approving needs the COPIL's decision reference: refused without it, nothing written.
+    # The COPIL decides in session: one member's call is refused, nothing written.
     refused = copil.post(
         f"{path}/{scheme['id']}/transitions",
-        json={"transition": "approve", "version": scheme["version"]},
+        json={
+            "transition": "approve",
+            "version": scheme["version"],
+            "decision_reference": "COPIL du 09/12/2025, décision n°3",
+        },
     )
-    assert refused.status_code in (403, 422), refused.text
-    decision = "COPIL du 09/12/2025, décision n°3"
-    scheme = fire(copil, path, scheme, "approve", decision_reference=decision)
-    assert (scheme["state"], scheme["decision_reference"]) == ("approved", decision)
+    assert refused.status_code == 403, refused.text
+    assert "ne se fait qu'en séance" in refused.json()["reasons"][0]["message"]
+    held = world.hold_meeting([(RecordRef("scheme", scheme["id"]), "approve", {})])
+    scheme = ok(copil.get(f"{path}/{scheme['id']}"))
+    assert (scheme["state"], scheme["decision_reference"]) == ("approved", held.numbers[0])
 
     assert actions(cotech, f"{path}/{scheme['id']}/events") == [
         ("create", "owner@example.mq", "draft"),
@@ -86,7 +94,7 @@ def test_a_scheme_from_draft_to_approval(users: dict[str, Client], world: World)
         ("submit", "owner@example.mq", "recorded"),
         ("review", "cotech2@example.mq", "reviewed"),
         ("propose", "cotech2@example.mq", "proposed"),
-        ("approve", "copil@example.mq", "approved"),
+        ("approve", f"COPIL en séance {held.reference} (secretariat@example.mq)", "approved"),
     ]
     assert ok(users["admin"].get("/api/v1/audit/verify"))["ok"] is True
 
@@ -113,7 +121,13 @@ def test_a_pooling_from_creation_to_approval(users: dict[str, Client], world: Wo
     assert own.status_code == 403, own.text
     pooling = fire(cotech2, path, pooling, "review")
     pooling = fire(cotech2, path, pooling, "propose")
-    pooling = fire(copil, path, pooling, "approve", decision_reference="COPIL n°4")
+    alone = copil.post(
+        f"{path}/{pooling['id']}/transitions",
+        json={"transition": "approve", "version": pooling["version"], "decision_reference": "4"},
+    )
+    assert alone.status_code == 403, alone.text
+    world.decide(RecordRef("pooling", pooling["id"]), "approve")
+    pooling = ok(copil.get(f"{path}/{pooling['id']}"))
     assert pooling["state"] == "approved"
 
     for member in members:

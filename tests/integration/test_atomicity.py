@@ -21,8 +21,8 @@ from engine.records import audit
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
 from engine.services.records import edit_record
-from engine.services.transitions import apply_transition
-from tests.factories import World
+from engine.services.transitions import apply_transition, apply_uncommitted
+from tests.factories import World, in_session
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,15 +79,21 @@ OPERATIONS = [
         lambda world: world.scheme("recorded"),
         lambda uow, world, ref: add_comment(uow, ref, world.actors["cotech"], "Budget ?"),
     ),
-    # Several rows and several events in one unit of work: the pooling and its member schemes.
+    # Several rows and several events in one unit of work: the pooling and its member schemes,
+    # approved in session as a meeting's close approves it.
     Operation(
         "pooling_approval",
         lambda world: world.pooling("proposed"),
-        lambda uow, world, ref: apply_transition(
-            uow, ref, "approve", world.actors["copil"], {"decision_reference": "COPIL n°5"}
-        ),
+        lambda uow, world, ref: _approve_in_session(uow, world, ref),
     ),
 ]
+
+
+def _approve_in_session(uow: UnitOfWork, world: World, ref: RecordRef) -> None:
+    session = in_session("COPIL-2026-01/D05")
+    inputs = {"decision_reference": session.decision}
+    apply_uncommitted(uow, ref, "approve", world.actors["copil"], inputs, session=session)
+    uow.commit()
 
 
 def _run(db: Database, world: World, operation: Operation, ref: RecordRef) -> None:

@@ -21,7 +21,8 @@ EVENTS = AuditEvent.__table__
 
 @pytest.fixture
 def history(world) -> World:
-    """Schemes along most paths of their workflow, a comment, and an approved pooling."""
+    """Schemes along most paths of their workflow, a comment, and an approved pooling; the
+    COPIL's decisions taken by meetings."""
     world.scheme("approved", title="Approuvé")
     completed = world.scheme("changes_requested", title="Complété")
     world.fire(completed, "submit", "owner")
@@ -34,7 +35,7 @@ def history(world) -> World:
     withdrawn = world.scheme("withdrawn", title="Rouvert après retrait")
     world.fire(withdrawn, "reopen", "admin", {"comment": "Retiré par erreur."})
     sent_back = world.scheme("proposed", title="Renvoyé au COTECH")
-    world.fire(sent_back, "send_back", "copil", {"comment": "Précisez les publics."})
+    world.decide(sent_back, "send_back", comment="Précisez les publics.")
     world.pooling("approved")
     return world
 
@@ -77,6 +78,7 @@ def test_a_real_history_verifies(db, history):
     [
         ("comment", "comment", "Budget refusé."),
         ("approve", "actor_label", "copil2@example.mq"),
+        ("record_decision", "data", {"decision": "COPIL-2026-01/D09"}),
         ("review", "to_state", "approved"),
     ],
 )
@@ -187,8 +189,10 @@ def test_replaying_each_record_s_events_gives_its_current_state(db, history):
                 assert audit.replay(initial, events) == (record.state, None), record.reference
                 replayed += 1
         actions = set(conn.execute(select(EVENTS.c.action).distinct()).scalars())
-    assert replayed == 8
+    # Eight schemes and poolings, and the three COPIL meetings that decided them.
+    assert replayed == 8 + 3
     assert {"reopen", "send_back", "request_changes", "approve", "link_pooling"} <= actions
+    assert {"record_decision", "close"} <= actions
 
 
 def test_replay_names_the_event_that_does_not_follow(db, history):

@@ -17,8 +17,9 @@ from engine.clock import local
 from engine.db.config import Settings
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
-from engine.models import AuditEvent, Pooling, Scheme, Territory, User
+from engine.models import AuditEvent, Meeting, MeetingItem, Pooling, Scheme, Territory, User
 from engine.rules.policy import SYSTEM
+from engine.services.meetings import proposed_records
 from engine.services.users import add_organisation
 from tests.factories import World
 from web import create_app
@@ -115,7 +116,7 @@ def test_demo_builds_every_state_and_an_audit_trail_that_verifies(run: Run, db: 
     assert _count(db, Scheme) >= 40
     assert pooling_states == ["approved", "proposed", "recorded"]
     assert {"reopen", "send_back", "request_changes", "comment", "link_pooling"} <= actions
-    assert roles == {"owner", "cotech", "copil", "admin"}
+    assert roles == {"owner", "cotech", "copil", "secretary", "admin"}
     assert len(dual) == 1
     assert all(instant.year in (2025, 2026) for instant in instants)
     assert all(time(7, 30) <= local(instant).time() <= time(17) for instant in instants)
@@ -126,7 +127,34 @@ def test_demo_builds_every_state_and_an_audit_trail_that_verifies(run: Run, db: 
     assert "Journal intègre" in verified.stdout
     replayed = run("audit", "replay")
     assert replayed.exit_code == 0, replayed.output
-    assert "Rejeu conforme : 44 dossier(s)" in replayed.stdout
+    assert "Rejeu conforme : 48 dossier(s)" in replayed.stdout  # 41 + 3, and 4 meetings
+
+
+@pytest.mark.slow
+def test_demo_decides_in_meetings_and_plans_the_next_one(run: Run, db: Database) -> None:
+    assert run("demo").exit_code == 0
+    with db.session() as session:
+        meetings = list(session.scalars(select(Meeting).order_by(Meeting.starts_at)))
+        approved = list(session.scalars(select(Scheme).where(Scheme.state == "approved")))
+        decided = {
+            i.decision_number: i.outcome
+            for i in session.scalars(select(MeetingItem))
+            if i.decision_number
+        }
+        held, planned = meetings[:-1], meetings[-1]
+        assert {m.state for m in held} == {"held"}  # their minutes still to approve
+        assert planned.state == "planned" and planned.items
+        assert all(i.decision_number is None for i in planned.items)
+        assert all(i.record_version is not None for i in planned.items)
+        # Every COPIL decision of the demo has a number of a meeting, and no other kind.
+        assert all(s.decision_reference in decided for s in approved)
+        assert {"approve", "send_back", "reject"} <= set(decided.values())
+        secretary = session.scalars(select(User).where(User.email.like("corinne.%"))).one()
+        assert secretary.roles == {"secretary"}
+        assert all(m.secretary_id == secretary.id for m in meetings)
+    # The secretary still has proposed records to put on an agenda.
+    with UnitOfWork(db) as uow:
+        assert len(proposed_records(uow)) == 2
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput
 from engine.models import Pooling
 from engine.services.records import edit_record
+from tests.factories import in_session
 
 
 def test_a_pooling_sent_back_with_a_rejected_member_can_be_mended_and_approved(world):
@@ -17,19 +18,21 @@ def test_a_pooling_sent_back_with_a_rejected_member_can_be_mended_and_approved(w
     world.fire(dropped, "reject", "cotech", {"comment": "Le dispositif s'arrête en juin."})
 
     with pytest.raises(InvalidInput) as refused:
-        world.fire(pooling, "approve", "copil", {"decision_reference": "COPIL n°5"})
+        inputs = {"decision_reference": "COPIL-2026-01/D05"}
+        world.fire(pooling, "approve", "copil", inputs, session=in_session("COPIL-2026-01/D05"))
     assert "members" in refused.value.errors
 
-    world.fire(pooling, "send_back", "copil", {"comment": "Un membre n'est plus retenu."})
+    world.decide(pooling, "send_back", comment="Un membre n'est plus retenu.")
     with UnitOfWork(world.db) as uow:
         edit_record(uow, pooling, {"scheme_ids": [kept.id, replacement.id]}, world.actors["cotech"])
     for name, who in (("review", "cotech2"), ("propose", "cotech2")):
         world.fire(pooling, name, who)
-    result = world.fire(pooling, "approve", "copil", {"decision_reference": "COPIL n°6"})
+    number = world.decide(pooling, "approve")
 
-    assert result.to_state == "approved"
     with UnitOfWork(world.db) as uow:
-        members = uow.session.get(Pooling, pooling.id).members
+        approved = uow.session.get(Pooling, pooling.id)
+        assert (approved.state, approved.decision_reference) == ("approved", number)
+        members = approved.members
         assert sorted(m.id for m in members) == sorted([kept.id, replacement.id])
         assert all(m.pooling_id == pooling.id for m in members)
 

@@ -1,8 +1,9 @@
 """The spec's rules table run through apply_transition on a real database.
 
-Every (state, transition, relation) of both workflows is fired. A refusal must leave the record
-and the audit log as they were, so refusals share one record per state; each allowed combination
-gets a fresh record, since it moves it.
+Every (state, transition, relation) of both workflows is fired, outside a session (a click, an
+API call: apply_transition) and in one (as a meeting's close applies it: apply_uncommitted with
+InSession). A refusal must leave the record and the audit log as they were, so refusals share
+one record per state; each allowed combination gets a fresh record, since it moves it.
 """
 
 from dataclasses import dataclass
@@ -15,11 +16,12 @@ from engine.errors import InvalidInput, NotFound, NotPermitted
 from engine.models import AuditEvent, Pooling, Scheme
 from engine.services.common import RecordRef
 from engine.services.records import create_pooling
-from engine.services.transitions import apply_transition
+from engine.services.transitions import InSession, apply_transition, apply_uncommitted
 from tests.factories import World
-from tests.workflows.rules import RELATIONS_OF, SPECS, outcome
+from tests.workflows.rules import RELATIONS_OF, SESSIONS, SPECS, outcome
 
-INPUTS = {"comment": "Motif détaillé.", "decision_reference": "COPIL du 09/12/2025, décision n°3"}
+INPUTS = {"comment": "Motif détaillé.", "decision_reference": "COPIL-2026-01/D03"}
+SESSION = InSession("COPIL-2026-01", "COPIL-2026-01/D03")
 # Relations of the rules table that are not among the world's users yet: key -> roles, own org.
 EXTRA_USERS = {
     "cotech_submitter": (["owner", "cotech"], True),
@@ -40,7 +42,7 @@ SCHEME_PATHS = {
         ("submit", "cotech_submitter"),
         ("review", "cotech"),
         ("propose", "copil_proposer"),
-        ("approve", "copil"),
+        ("approve", "meeting"),
     ],
     "rejected": [("submit", "cotech_submitter"), ("reject", "cotech")],
     "withdrawn": [("withdraw", "owner")],
@@ -49,8 +51,8 @@ POOLING_PATHS = {
     "recorded": [],
     "reviewed": [("review", "cotech")],
     "proposed": [("review", "cotech"), ("propose", "copil_proposer")],
-    "approved": [("review", "cotech"), ("propose", "copil_proposer"), ("approve", "copil")],
-    "rejected": [("review", "cotech"), ("propose", "copil_proposer"), ("reject", "copil")],
+    "approved": [("review", "cotech"), ("propose", "copil_proposer"), ("approve", "meeting")],
+    "rejected": [("review", "cotech"), ("propose", "copil_proposer"), ("reject", "meeting")],
     "withdrawn": [("withdraw", "cotech")],
 }
 
@@ -81,8 +83,12 @@ class RulesWorld:
         self._members: list[RecordRef] | None = None
 
     def drive(self, ref: RecordRef, path) -> RecordRef:
+        """Take the record along `path`; the COPIL's decisions through a meeting ("meeting")."""
         for name, who in path:
-            self.world.fire(ref, name, who, inputs_for(ref.kind, name, self.state(ref)))
+            if who == "meeting":
+                self.world.decide(ref, name, comment=INPUTS["comment"])
+            else:
+                self.world.fire(ref, name, who, inputs_for(ref.kind, name, self.state(ref)))
         return ref
 
     def scheme(self, state: str) -> RecordRef:
@@ -136,15 +142,18 @@ class RulesWorld:
                 .limit(1)
             ).one()
 
-    def attempt(self, ref: RecordRef, name: str, relation: str) -> str:
+    def attempt(self, ref: RecordRef, name: str, relation: str, in_session: bool = False) -> str:
         """Fire a transition; return "allowed" or what refused it, checking the log either way."""
         before = self.snapshot(ref)
         actor = self.world.actors[relation]
+        inputs = inputs_for(ref.kind, name, before.state)
         try:
             with UnitOfWork(self.db) as uow:
-                result = apply_transition(
-                    uow, ref, name, actor, inputs_for(ref.kind, name, before.state)
-                )
+                if in_session:
+                    result = apply_uncommitted(uow, ref, name, actor, inputs, session=SESSION)
+                    uow.commit()
+                else:
+                    result = apply_transition(uow, ref, name, actor, inputs)
         except NotFound:
             got = "not_found"
         except NotPermitted as exc:
@@ -152,12 +161,12 @@ class RulesWorld:
         except InvalidInput as exc:
             got = f"invalid_input {sorted(exc.errors)}"
         else:
-            return self._check_moved(ref, name, actor, before, result)
+            return self._check_moved(ref, name, actor, before, result, in_session)
         if self.snapshot(ref) != before:
             return f"{got}, but the record or the log changed"
         return got
 
-    def _check_moved(self, ref, name, actor, before, result) -> str:
+    def _check_moved(self, ref, name, actor, before, result, in_session) -> str:
         rule = SPECS[ref.kind].rule(name, before.state)
         after = self.snapshot(ref)
         linked = 2 if (ref.kind, name) == ("pooling", "approve") else 0
@@ -171,40 +180,59 @@ class RulesWorld:
                 (event.record_id, event.action, event.from_state, event.to_state, event.actor_id),
                 (ref.id, name, before.state, rule.dest, actor.id),
             ),
+            # In session, the event names the meeting and the decision it carries out.
+            "session": (
+                (event.data or {}).get("decision"),
+                SESSION.decision if in_session else None,
+            ),
         }
         wrong = [f"{k}: {got} != {want}" for k, (got, want) in checks.items() if got != want]
         return "allowed" if not wrong else "allowed, but " + "; ".join(wrong)
 
 
+@pytest.mark.parametrize("where", list(SESSIONS))
 @pytest.mark.parametrize("kind", list(SPECS))
-def test_every_transition_and_relation_meets_the_spec_outcome(world, subtests, kind):
+def test_every_transition_and_relation_meets_the_spec_outcome(world, subtests, kind, where):
     rules = RulesWorld(world)
-    spec = SPECS[kind]
+    spec, in_session = SPECS[kind], SESSIONS[where]
     for state in spec.states:
         with subtests.test(state=state):
-            assert outcomes(rules, kind, state) == expected_outcomes(kind, state)
+            assert outcomes(rules, kind, state, in_session) == expected_outcomes(
+                kind, state, in_session
+            )
 
 
-def expected_outcomes(kind: str, state: str) -> dict[str, str]:
+def expected_outcomes(kind: str, state: str, in_session: bool) -> dict[str, str]:
     spec = SPECS[kind]
     return {
-        f"{name} by {relation}": outcome(spec, state, name, relation)
+        f"{name} by {relation}": outcome(spec, state, name, relation, in_session)
         for name in spec.names
         for relation in RELATIONS_OF[kind]
     }
 
 
-def outcomes(rules: RulesWorld, kind: str, state: str) -> dict[str, str]:
+def outcomes(rules: RulesWorld, kind: str, state: str, in_session: bool) -> dict[str, str]:
     """Fire every transition by every relation; refusals share one record, the rest get theirs."""
     spec = SPECS[kind]
     shared = rules.record(kind, state)
     actual = {}
     for name in spec.names:
         for relation in RELATIONS_OF[kind]:
-            allowed = outcome(spec, state, name, relation) == "allowed"
+            allowed = outcome(spec, state, name, relation, in_session) == "allowed"
             ref = rules.record(kind, state, approving=name == "approve") if allowed else shared
-            actual[f"{name} by {relation}"] = rules.attempt(ref, name, relation)
+            actual[f"{name} by {relation}"] = rules.attempt(ref, name, relation, in_session)
     return actual
+
+
+def test_outside_a_session_the_copil_is_told_in_french_it_decides_in_session(world):
+    rules = RulesWorld(world)
+    ref = rules.scheme("proposed")
+    before = rules.snapshot(ref)
+    with pytest.raises(NotPermitted) as caught, UnitOfWork(world.db) as uow:
+        apply_transition(uow, ref, "approve", world.actors["copil"], INPUTS)
+    assert caught.value.codes == ["meeting_required"]
+    assert "« approuver » ne se fait qu'en séance" in caught.value.reasons[0].message
+    assert rules.snapshot(ref) == before
 
 
 @pytest.mark.parametrize("kind", list(SPECS))
@@ -214,13 +242,14 @@ def test_transitions_without_their_required_inputs_are_refused(world, subtests, 
     for rule_ in (r for r in spec.rules if r.needs):
         state = sorted(rule_.sources)[0]
         relation = next(
-            r for r in RELATIONS_OF[kind] if outcome(spec, state, rule_.name, r) == "allowed"
+            r for r in RELATIONS_OF[kind] if outcome(spec, state, rule_.name, r, True) == "allowed"
         )
         ref = rules.record(kind, state, approving=rule_.name == "approve")
         before = rules.snapshot(ref)
+        actor = rules.world.actors[relation]
         with subtests.test(transition=rule_.name, state=state):
             with pytest.raises(InvalidInput) as caught, UnitOfWork(world.db) as uow:
-                apply_transition(uow, ref, rule_.name, rules.world.actors[relation], {})
+                apply_uncommitted(uow, ref, rule_.name, actor, {}, session=SESSION)
             assert caught.value.errors == {
                 need: ["Ce champ est obligatoire."] for need in rule_.needs
             }

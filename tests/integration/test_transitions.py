@@ -13,8 +13,13 @@ from engine.rules.policy import Actor
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
 from engine.services.records import edit_record
-from engine.services.transitions import apply_transition, available_transitions
-from tests.factories import World
+from engine.services.transitions import (
+    InSession,
+    apply_transition,
+    apply_uncommitted,
+    available_transitions,
+)
+from tests.factories import World, in_session
 
 SUBMITTER_MESSAGE = "Vous avez soumis ce dispositif : un autre membre du COTECH doit l'examiner."
 
@@ -22,16 +27,38 @@ SUBMITTER_MESSAGE = "Vous avez soumis ce dispositif : un autre membre du COTECH 
 # ---- helpers --------------------------------------------------------------------------------
 
 
-def fire(world: World, ref, name, actor: Actor, inputs=None, expected_version=None):
+# The COPIL's transitions are applied in session only, as a meeting's close applies them.
+SESSION = in_session("COPIL-2026-01/D04")
+
+
+def fire(world: World, ref, name, actor: Actor, inputs=None, expected_version=None, session=None):
     with UnitOfWork(world.db) as uow:
-        return apply_transition(uow, ref, name, actor, inputs or {}, expected_version)
+        if session is None:
+            return apply_transition(uow, ref, name, actor, inputs or {}, expected_version)
+        result = apply_uncommitted(uow, ref, name, actor, inputs or {}, expected_version, session)
+        uow.commit()
+        return result
 
 
-def refused(exc_type, world: World, ref, name, actor: Actor, inputs=None, expected_version=None):
+def decide(world: World, ref, name, actor: Actor, inputs=None):
+    """Apply a COPIL transition in session, as closing a meeting does."""
+    return fire(world, ref, name, actor, inputs, session=SESSION)
+
+
+def refused(
+    exc_type,
+    world: World,
+    ref,
+    name,
+    actor: Actor,
+    inputs=None,
+    expected_version=None,
+    session: InSession | None = None,
+):
     """Fire a transition that must be refused; check it changed neither the record nor the log."""
     before = snapshot(world, ref)
     with pytest.raises(exc_type) as caught:
-        fire(world, ref, name, actor, inputs, expected_version)
+        fire(world, ref, name, actor, inputs, expected_version, session)
     assert snapshot(world, ref) == before
     return caught.value
 
@@ -88,22 +115,43 @@ def test_the_proposer_cannot_approve_a_scheme_but_another_copil_member_can(world
     both = user(world, "both", ["cotech", "copil"])
     ref = world.scheme("reviewed")
     fire(world, ref, "propose", both)
-    inputs = {"decision_reference": "COPIL n°3"}
-    error = refused(NotPermitted, world, ref, "approve", both, inputs)
+    inputs = {"decision_reference": "COPIL-2026-01/D03"}
+    error = refused(NotPermitted, world, ref, "approve", both, inputs, session=SESSION)
     assert error.codes == ["separation_of_duties"]
     assert "un autre membre du COPIL doit décider" in str(error)
-    assert fire(world, ref, "approve", world.actors["copil"], inputs).to_state == "approved"
+    assert decide(world, ref, "approve", world.actors["copil"], inputs).to_state == "approved"
 
 
 def test_the_proposer_cannot_approve_a_pooling(world):
     both = user(world, "both", ["cotech", "copil"])
     ref = world.pooling("reviewed")
     fire(world, ref, "propose", both)
-    error = refused(NotPermitted, world, ref, "approve", both, {"decision_reference": "n°4"})
+    inputs = {"decision_reference": "COPIL-2026-01/D04"}
+    error = refused(NotPermitted, world, ref, "approve", both, inputs, session=SESSION)
     assert error.codes == ["separation_of_duties"]
     assert "cette mutualisation" in str(error)
-    approved = fire(world, ref, "approve", world.actors["copil"], {"decision_reference": "n°4"})
+    approved = decide(world, ref, "approve", world.actors["copil"], inputs)
     assert approved.to_state == "approved"
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "inputs"),
+    [
+        ("scheme", "approve", {"decision_reference": "COPIL-2026-01/D04"}),
+        ("scheme", "send_back", {"comment": "Précisez les publics."}),
+        ("scheme", "reject", {"comment": "Hors champ."}),
+        ("pooling", "approve", {"decision_reference": "COPIL-2026-01/D04"}),
+        ("pooling", "send_back", {"comment": "Précisez les économies."}),
+        ("pooling", "reject", {"comment": "Hors champ."}),
+    ],
+)
+def test_no_copil_member_decides_alone_outside_a_session(world, kind, name, inputs):
+    ref = world.scheme("proposed") if kind == "scheme" else world.pooling("proposed")
+    for who in ("copil", "admin"):
+        error = refused(NotPermitted, world, ref, name, world.actors[who], inputs)
+        assert error.codes == ["meeting_required"]
+        assert "ne se fait qu'en séance" in error.reasons[0].message
+    assert decide(world, ref, name, world.actors["copil"], inputs).from_state == "proposed"
 
 
 def test_the_pooling_author_cannot_review_it(world):
@@ -146,7 +194,7 @@ def test_request_changes_needs_a_comment(world, subtests):
 
 def test_approve_needs_a_decision_reference(world):
     ref = world.scheme("proposed")
-    error = refused(InvalidInput, world, ref, "approve", world.actors["copil"], {})
+    error = refused(InvalidInput, world, ref, "approve", world.actors["copil"], {}, session=SESSION)
     assert error.errors == {"decision_reference": ["Ce champ est obligatoire."]}
 
 
@@ -174,8 +222,8 @@ def test_too_long_comment_is_refused(world):
 def test_inputs_mapped_to_fields_are_stored_and_logged(world):
     ref = world.scheme("reviewed")
     fire(world, ref, "propose", world.actors["cotech"], {"target_date": "2026-03-12"})
-    decision = "COPIL du 09/12/2025, décision n°3"
-    fire(world, ref, "approve", world.actors["copil"], {"decision_reference": f"  {decision} "})
+    decision = "COPIL-2026-01/D03"
+    decide(world, ref, "approve", world.actors["copil"], {"decision_reference": f"  {decision} "})
     scheme = load(world, ref)
     assert scheme.copil_target_date == date(2026, 3, 12)
     assert scheme.decision_reference == decision
@@ -187,14 +235,14 @@ def test_inputs_mapped_to_fields_are_stored_and_logged(world):
 def test_pooling_decision_inputs_are_stored(world):
     ref = world.pooling("proposed")
     inputs = {
-        "decision_reference": "COPIL n°4",
+        "decision_reference": "COPIL-2026-01/D04",
         "decision_date": date(2026, 2, 3),
         "conditions": "Sous réserve d'un bilan à un an.",
     }
-    fire(world, ref, "approve", world.actors["copil"], inputs)
+    decide(world, ref, "approve", world.actors["copil"], inputs)
     pooling = load(world, ref)
     assert (pooling.decision_reference, pooling.decision_date, pooling.decision_conditions) == (
-        "COPIL n°4",
+        "COPIL-2026-01/D04",
         date(2026, 2, 3),
         "Sous réserve d'un bilan à un an.",
     )
@@ -319,7 +367,9 @@ def test_approving_a_pooling_links_every_member_in_the_same_transaction(world):
     members = [world.scheme("reviewed", title=f"Membre {i}") for i in (1, 2, 3)]
     versions = {m.id: load(world, m).version for m in members}
     ref = world.pooling("proposed", members=members)
-    result = fire(world, ref, "approve", world.actors["copil"], {"decision_reference": "n°4"})
+    result = decide(
+        world, ref, "approve", world.actors["copil"], {"decision_reference": SESSION.decision}
+    )
     pooling = load(world, ref)
     for member in members:
         scheme = load(world, member)
@@ -345,7 +395,16 @@ def test_a_failing_effect_rolls_the_approval_back(world, monkeypatch):
 
     monkeypatch.setitem(EFFECTS, "link_members", link_then_fail)
     member_before = [snapshot(world, m) for m in members]
-    refused(RuntimeError, world, ref, "approve", world.actors["copil"], {"decision_reference": "n"})
+    copil = world.actors["copil"]
+    refused(
+        RuntimeError,
+        world,
+        ref,
+        "approve",
+        copil,
+        {"decision_reference": SESSION.decision},
+        session=SESSION,
+    )
     assert [snapshot(world, m) for m in members] == member_before
     assert all(load(world, m).pooling_id is None for m in members)
 
@@ -355,13 +414,13 @@ def test_approval_is_refused_once_a_member_is_no_longer_reviewed(world):
     ref = world.pooling("proposed", members=members)
     fire(world, members[0], "request_changes", world.actors["cotech"], {"comment": "Chiffres ?"})
     copil = world.actors["copil"]
-    error = refused(InvalidInput, world, ref, "approve", copil, {"decision_reference": "n°4"})
+    inputs = {"decision_reference": SESSION.decision}
+    error = refused(InvalidInput, world, ref, "approve", copil, inputs, session=SESSION)
     assert list(error.errors) == ["members"]
     assert "au moins deux dispositifs membres" in error.message
     with UnitOfWork(world.db) as uow:
-        options = {
-            o.name: o for o in available_transitions(uow.session.get(Pooling, ref.id), copil)
-        }
+        pooling = uow.session.get(Pooling, ref.id)
+        options = {o.name: o for o in available_transitions(pooling, copil, in_session=True)}
     assert [r.code for r in options["approve"].reasons] == ["missing_fields"]
     assert options["reject"].allowed
     assert load(world, members[1]).pooling_id is None
@@ -371,9 +430,9 @@ def test_approval_is_refused_when_a_member_was_rejected(world):
     members = [world.scheme("reviewed", title=f"Membre {i}") for i in (1, 2)]
     ref = world.pooling("proposed", members=members)
     fire(world, members[1], "reject", world.actors["cotech"], {"comment": "Hors champ."})
-    error = refused(
-        InvalidInput, world, ref, "approve", world.actors["copil"], {"decision_reference": "n°4"}
-    )
+    copil = world.actors["copil"]
+    inputs = {"decision_reference": SESSION.decision}
+    error = refused(InvalidInput, world, ref, "approve", copil, inputs, session=SESSION)
     assert list(error.errors) == ["members"]
 
 
@@ -381,10 +440,10 @@ def test_a_scheme_joins_at_most_one_approved_pooling(world):
     members = [world.scheme("reviewed", title=f"Membre {i}") for i in (1, 2)]
     first = world.pooling("proposed", members=members)
     second = world.pooling("proposed", members=members)
-    fire(world, first, "approve", world.actors["copil"], {"decision_reference": "n°4"})
-    error = refused(
-        InvalidInput, world, second, "approve", world.actors["copil"], {"decision_reference": "n°5"}
-    )
+    world.decide(first)
+    copil = world.actors["copil"]
+    inputs = {"decision_reference": "COPIL-2026-01/D05"}
+    error = refused(InvalidInput, world, second, "approve", copil, inputs, session=SESSION)
     assert list(error.errors) == ["members"]
     assert all(load(world, m).pooling_id == first.id for m in members)
 
@@ -392,7 +451,7 @@ def test_a_scheme_joins_at_most_one_approved_pooling(world):
 def test_members_already_proposed_or_approved_stay_eligible(world):
     members = [world.scheme("proposed", title="Membre 1"), world.scheme("approved", title="M2")]
     ref = world.pooling("proposed", members=members)
-    assert fire(world, ref, "approve", world.actors["copil"], {"decision_reference": "n°4"})
+    world.decide(ref)
     assert {load(world, m).pooling_id for m in members} == {ref.id}
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import update
 from engine.db.uow import UnitOfWork
 from engine.models import Pooling, Scheme
 from engine.queries.worklist import worklist
+from engine.services.meetings import add_item, plan_meeting
 from engine.services.records import create_scheme
 from tests.factories import clock_start
 
@@ -55,8 +56,51 @@ def test_each_role_sees_what_awaits_it(world):
         ("scheme", "Enregistré", "valider l'examen"),
         ("scheme", "Examiné", "proposer au COPIL"),
     }
-    assert seen("copil") == {("scheme", "Proposé", "approuver")}
-    assert seen("admin") == set()
+    # The COPIL decides in session: no member has a proposed record to decide alone.
+    assert seen("copil") == set()
+    # Its secretary (or an administrator) puts it on the agenda of a meeting.
+    assert seen("admin") == {("scheme", "Proposé", "à inscrire à l'ordre du jour")}
+
+
+def test_the_secretary_sees_the_proposed_records_not_yet_on_an_agenda(world):
+    on_agenda = world.scheme("proposed", title="Inscrit")
+    world.scheme("proposed", title="À inscrire")
+    world.pooling("proposed")
+    secretary = world.secretary()
+    with UnitOfWork(world.db) as uow:
+        meeting = plan_meeting(
+            uow,
+            secretary,
+            committee="copil",
+            title="COPIL de décembre",
+            starts_at=NOW + timedelta(days=20),
+            secretary_id=secretary.id,
+            member_ids=[world.actors["copil"].id],
+        )
+        meeting_id = meeting.id
+    with UnitOfWork(world.db) as uow:
+        add_item(uow, secretary, meeting_id, on_agenda)
+
+    found = items(world, "secretariat")
+    assert {(i.kind, i.title, i.action) for i in found.items if i.kind != "meeting"} == {
+        ("scheme", "À inscrire", "à inscrire à l'ordre du jour"),
+        ("pooling", "Mutualiser la médiation", "à inscrire à l'ordre du jour"),
+    }
+    # The planned meeting itself awaits its convocation.
+    assert [i.action for i in found.items if i.kind == "meeting"] == ["convoquer"]
+    assert items(world, "copil").items == []
+
+
+def test_a_record_the_meeting_did_not_decide_is_to_put_on_an_agenda_again(world):
+    decided, left = (
+        world.scheme("proposed", title="Décidé"),
+        world.scheme("proposed", title="Reste"),
+    )
+    world.hold_meeting([(decided, "approve", {})])
+    assert {i.title for i in items(world, "secretariat").items} == {"Reste"}
+    world.decide(left, "send_back", comment="Précisez les publics.")
+    assert items(world, "secretariat").items == []
+    assert {i.title for i in items(world, "cotech").items} == {"Reste"}
 
 
 def test_oldest_first_with_due_dates_and_overdue_marks(world):

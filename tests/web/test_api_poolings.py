@@ -2,6 +2,8 @@
 
 import pytest
 
+from engine.services.common import RecordRef
+
 POOLINGS = "/api/v1/poolings"
 
 
@@ -26,15 +28,19 @@ def test_create_with_scheme_ids_then_approve_links_the_members(world, api):
     assert len(members) == 2 and body["lead_organisation"]["id"] == world.organisation_id
     url = f"{POOLINGS}/{body['id']}/transitions"
     version = body["version"]
-    for who, name, inputs in [
-        ("cotech2", "review", {}),
-        ("cotech2", "propose", {}),
-        ("copil", "approve", {"decision_reference": "COPIL n°4"}),
-    ]:
-        response = api[who].post(url, json={"transition": name, "version": version, **inputs})
+    for who, name in [("cotech2", "review"), ("cotech2", "propose")]:
+        response = api[who].post(url, json={"transition": name, "version": version})
         assert response.status_code == 200, response.json
         version = response.json["version"]
-    assert response.json["state"] == "approved"
+    alone = {"transition": "approve", "version": version, "decision_reference": "COPIL n°4"}
+    refused = api["copil"].post(url, json=alone)
+    assert refused.status_code == 403, refused.json
+    assert [r["code"] for r in refused.json["reasons"]] == ["meeting_required"]
+    assert "ne se fait qu'en séance" in refused.json["reasons"][0]["message"]
+    # The COPIL decides in session: closing the meeting approves it and links the members.
+    number = world.decide(RecordRef("pooling", body["id"]), "approve")
+    decided = api["copil"].get(f"{POOLINGS}/{body['id']}").json
+    assert (decided["state"], decided["decision_reference"]) == ("approved", number)
     for member in members:
         scheme = api["owner"].get(f"/api/v1/schemes/{member}").json
         assert scheme["pooling_id"] == body["id"]
@@ -93,9 +99,13 @@ def test_pooling_transitions_refused_with_reasons(world, api):
     url = f"{POOLINGS}/{ref.id}/transitions"
     by_owner = api["owner"].post(url, json={"transition": "approve", "version": body["version"]})
     assert by_owner.status_code == 403
-    assert [r["code"] for r in by_owner.json["reasons"]] == ["role_required"]
-    missing = api["copil"].post(url, json={"transition": "approve", "version": body["version"]})
-    assert missing.status_code == 422 and "decision_reference" in missing.json["errors"]
+    assert [r["code"] for r in by_owner.json["reasons"]] == ["meeting_required"]
+    review = api["owner"].post(url, json={"transition": "review", "version": body["version"]})
+    assert review.status_code == 403
+    assert [r["code"] for r in review.json["reasons"]] == ["role_required"]
+    missing = api["cotech2"].post(url, json={"transition": "approve", "version": body["version"]})
+    assert missing.status_code == 403
+    assert [r["code"] for r in missing.json["reasons"]] == ["meeting_required"]
     assert api["copil"].get(f"{POOLINGS}/{2**31}").status_code == 404
     assert api["copil"].get(f"{POOLINGS}/999999").status_code == 404
 

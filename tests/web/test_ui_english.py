@@ -68,3 +68,12 @@ def test_a_scheme_page_in_english_with_the_workflows_english_labels(world, engli
 def test_an_error_page_in_english(world, english_cotech):
     page = _text(english_cotech.get("/dispositifs/999999"), 404)
     assert "Page not found" in page and "Page introuvable" not in page
+
+
+def test_a_proposed_record_says_in_english_that_the_copil_decides_in_session(world, english_cotech):
+    ref = world.scheme("proposed")
+    page = _text(english_cotech.get(f"/dispositifs/{ref.id}"))
+    assert (
+        "To be decided in session (approve, send back to the COTECH, do not retain): to be put "
+        "on the agenda of a forthcoming meeting."
+    ) in page

@@ -1,4 +1,5 @@
-"""A pooling's whole life through its page: four eyes, the COPIL's decision, stale pages."""
+"""A pooling's whole life through its page: four eyes, the COPIL's decision in session, stale
+pages."""
 
 import re
 from html import unescape
@@ -29,6 +30,14 @@ def fire(browser, pooling_id: int, name: str, **inputs):
     return browser.post(f"/mutualisations/{pooling_id}/transitions/{name}", data)
 
 
+def decide_alone(browser, world, pooling_id: int, name: str, **inputs):
+    """Post a COPIL decision as one member would by hand: the page offers no form for it."""
+    with UnitOfWork(world.db) as uow:
+        version = uow.session.get(Pooling, pooling_id).version
+    data = {"version": str(version), **inputs}
+    return browser.post(f"/mutualisations/{pooling_id}/transitions/{name}", data)
+
+
 def state_of(world, pooling_id: int) -> str:
     with UnitOfWork(world.db) as uow:
         return uow.session.get(Pooling, pooling_id).state
@@ -52,13 +61,19 @@ def test_a_pooling_from_creation_to_the_copil_decision(ui, world):
     assert fire(reviewer, pooling.id, "propose").status_code == 303
     assert state_of(world, pooling.id) == "proposed"
 
-    missing = fire(copil, pooling.id, "approve", decision_reference="")
-    assert missing.status_code == 422 and state_of(world, pooling.id) == "proposed"
-    decided = fire(copil, pooling.id, "approve", decision_reference="COPIL du 09/12/2026, n°4")
-    assert decided.status_code == 303 and state_of(world, pooling.id) == "approved"
+    page = text_of(copil.get(f"/mutualisations/{pooling.id}"))
+    assert 'id="action-approve"' not in page
+    assert "à inscrire à l'ordre du jour d'une prochaine séance" in page
+    alone = decide_alone(
+        copil, world, pooling.id, "approve", decision_reference="COPIL du 09/12/2026, n°4"
+    )
+    assert alone.status_code == 403 and state_of(world, pooling.id) == "proposed"
+    assert "« approuver » ne se fait qu'en séance" in text_of(alone)
+    number = world.decide(pooling, "approve")
+    assert state_of(world, pooling.id) == "approved"
 
     page = text_of(copil.get(f"/mutualisations/{pooling.id}"))
-    assert "COPIL du 09/12/2026, n°4" in page
+    assert number in page
     assert page.count("Rattaché à cette mutualisation") == 2
     assert 'class="etat etat-final etat-courant" data-etat="approved"' in page
     with UnitOfWork(world.db) as uow:
@@ -68,31 +83,35 @@ def test_a_pooling_from_creation_to_the_copil_decision(ui, world):
         assert set(linked) == {pooling.id}
 
 
-def test_the_proposer_may_not_decide_and_owners_see_no_action(ui, world):
+def test_the_copil_sends_back_in_session_only_and_owners_see_no_action(ui, world):
     pooling = world.pooling("reviewed")
     world.fire(pooling, "propose", "cotech")
     copil = ui("copil")
-    assert (
-        fire(copil, pooling.id, "send_back", comment="Précisez les économies.").status_code == 303
-    )
+    alone = decide_alone(copil, world, pooling.id, "send_back", comment="Précisez les économies.")
+    assert alone.status_code == 403 and "ne se fait qu'en séance" in text_of(alone)
+    assert state_of(world, pooling.id) == "proposed"
+    world.decide(pooling, "send_back", comment="Précisez les économies.")
     assert state_of(world, pooling.id) == "recorded"
     page = text_of(ui("owner").get(f"/mutualisations/{pooling.id}"))
     assert 'id="action-' not in page
 
 
 def test_a_transition_sent_from_a_stale_page_gives_the_conflict_page(ui, world):
-    pooling = world.pooling("proposed")
-    copil, copil2 = ui("copil"), ui("copil2")
-    stale = copil.get(f"/mutualisations/{pooling.id}")
-    assert fire(copil2, pooling.id, "send_back", comment="Revoir le budget.").status_code == 303
-    response = copil.post(
-        f"/mutualisations/{pooling.id}/transitions/reject",
+    pooling = world.pooling("reviewed")
+    cotech = ui("cotech")
+    stale = cotech.get(f"/mutualisations/{pooling.id}")
+    # Meanwhile it is proposed, and the COPIL in session sends it back: its secretary closed
+    # the meeting.
+    world.fire(pooling, "propose", "cotech2")
+    world.decide(pooling, "send_back", comment="Revoir le budget.")
+    response = cotech.post(
+        f"/mutualisations/{pooling.id}/transitions/withdraw",
         {"version": version_on(stale), "seen": seen_on(stale), "comment": "Hors du contrat."},
     )
     assert response.status_code == 409
     text = text_of(response)
     assert "Hors du contrat." in text
-    assert "copil2" in text.lower()
+    assert "secretariat@example.mq" in text.lower()
     assert state_of(world, pooling.id) == "recorded"
 
 

@@ -1,12 +1,14 @@
 """The scheme page: fields, actions each role may take and why not, conflicts, history, comments."""
 
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
 
 from engine.db.uow import UnitOfWork
 from engine.models import Scheme
+from engine.services.meetings import add_item, plan_meeting
 
 
 @pytest.fixture
@@ -100,12 +102,68 @@ def test_cotech_on_their_own_submission_is_told_about_separation_of_duties(world
     assert "Vous avez soumis ce dispositif : un autre membre du COTECH doit l'examiner." in html
 
 
-def test_copil_sees_the_decision_inputs(world, ui):
+def test_copil_sees_no_decision_button_but_that_it_is_decided_in_session(world, ui):
     ref = world.scheme("proposed")
     html = _page(ui("copil"), ref.id)
-    assert _buttons(html) == {"approve", "send_back", "reject"}
-    assert 'name="decision_reference"' in html
+    assert _buttons(html) == set()
+    assert 'name="decision_reference"' not in html
     assert "Action réservée aux membres du COPIL" not in html
+    assert (
+        "À décider en séance (approuver, renvoyer au COTECH, ne pas retenir) : à inscrire à "
+        "l'ordre du jour d'une prochaine séance."
+    ) in html
+    # Put on a meeting's agenda, the page names that meeting and links to it.
+    secretary = world.secretary()
+    with UnitOfWork(world.db) as uow:
+        meeting = plan_meeting(
+            uow,
+            secretary,
+            committee="copil",
+            title="COPIL de janvier",
+            starts_at=datetime(2027, 1, 14, 13, 0, tzinfo=UTC),
+            secretary_id=secretary.id,
+            member_ids=[world.actors["copil"].id],
+        )
+        meeting_id = meeting.id
+    with UnitOfWork(world.db) as uow:
+        add_item(uow, secretary, meeting_id, ref)
+    html = _page(ui("copil"), ref.id)
+    assert re.search(
+        r"À décider en séance \(approuver, renvoyer au COTECH, ne pas retenir\) : inscrit à "
+        rf"l'ordre du jour de la séance\s*<a href=\"/seances/{meeting_id}\">COPIL-2027-01</a>"
+        r"\s*du 14/01/2027 à 09:00.",
+        html,
+    )
+    assert "prochaine séance" not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("approve", {"decision_reference": "COPIL du 09/12/2026, décision n°3"}),
+        ("send_back", {"comment": "Précisez les publics."}),
+        ("reject", {"comment": "Hors champ."}),
+    ],
+)
+def test_a_copil_member_cannot_decide_alone_from_the_page(world, ui, name, data):
+    ref = world.scheme("proposed")
+    before = _state(world, ref.id)
+    copil = ui("copil")
+    response = copil.post(
+        f"/dispositifs/{ref.id}/transitions/{name}", data={"version": str(before[1]), **data}
+    )
+    assert response.status_code == 403
+    assert "ne se fait qu'en séance" in unescape(response.get_data(as_text=True))
+    assert _state(world, ref.id) == before
+    # The committee decides in session: the decision's number becomes the reference.
+    number = world.decide(ref, name, comment=data.get("comment"))
+    html = _page(copil, ref.id)
+    assert number in html
+    with UnitOfWork(world.db) as uow:
+        scheme = uow.session.get(Scheme, ref.id)
+        assert scheme.state == {"approve": "approved", "send_back": "reviewed"}.get(
+            name, "rejected"
+        )
 
 
 def test_submitting_redirects_with_a_french_message(world, ui):
@@ -135,15 +193,15 @@ def test_a_forbidden_transition_is_refused_and_changes_nothing(world, ui):
 
 
 def test_a_missing_comment_is_shown_next_to_the_input_and_the_rest_kept(world, ui):
-    ref = world.scheme("proposed")
+    ref = world.scheme("recorded")
     before = _state(world, ref.id)
-    response = ui("copil").post(
-        f"/dispositifs/{ref.id}/transitions/send_back",
+    response = ui("cotech").post(
+        f"/dispositifs/{ref.id}/transitions/request_changes",
         data={"version": str(before[1]), "comment": "   "},
     )
     assert response.status_code == 422
     html = unescape(response.get_data(as_text=True))
-    assert 'id="action-send_back-comment-erreur-1"' in html
+    assert 'id="action-request_changes-comment-erreur-1"' in html
     assert _state(world, ref.id) == before
 
 

@@ -17,10 +17,11 @@ class Rule:
     roles: frozenset[str]
     guard: str | None = None  # the stamp the actor must not carry: submitter, proposer, author
     needs: tuple[str, ...] = ()  # required inputs
+    meeting: bool = False  # a decision of the committee: only in session (closing a meeting)
 
 
-def rule(name, sources, dest, roles, guard=None, needs=()) -> Rule:
-    return Rule(name, frozenset(sources), dest, frozenset(roles), guard, tuple(needs))
+def rule(name, sources, dest, roles, guard=None, needs=(), meeting=False) -> Rule:
+    return Rule(name, frozenset(sources), dest, frozenset(roles), guard, tuple(needs), meeting)
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,11 @@ SCHEME = Spec(
             ["copil"],
             guard="proposer",
             needs=["decision_reference"],
+            meeting=True,
         ),
-        rule("send_back", ["proposed"], "reviewed", ["copil"], needs=["comment"]),
+        rule("send_back", ["proposed"], "reviewed", ["copil"], needs=["comment"], meeting=True),
         rule("reject", ["recorded", "reviewed"], "rejected", ["cotech"], needs=["comment"]),
-        rule("reject", ["proposed"], "rejected", ["copil"], needs=["comment"]),
+        rule("reject", ["proposed"], "rejected", ["copil"], needs=["comment"], meeting=True),
         rule("withdraw", ["draft", "recorded", "changes_requested"], "withdrawn", ["owner"]),
         rule("reopen", ["rejected", "withdrawn"], "draft", ["admin"], needs=["comment"]),
     ),
@@ -127,9 +129,10 @@ POOLING = Spec(
             ["copil"],
             guard="proposer",
             needs=["decision_reference"],
+            meeting=True,
         ),
-        rule("send_back", ["proposed"], "recorded", ["copil"], needs=["comment"]),
-        rule("reject", ["proposed"], "rejected", ["copil"], needs=["comment"]),
+        rule("send_back", ["proposed"], "recorded", ["copil"], needs=["comment"], meeting=True),
+        rule("reject", ["proposed"], "rejected", ["copil"], needs=["comment"], meeting=True),
         rule("withdraw", ["recorded", "reviewed"], "withdrawn", ["cotech"], needs=["comment"]),
     ),
     restricted=frozenset(),
@@ -185,8 +188,13 @@ def visible(spec: Spec, state: str, relation: Relation) -> bool:
     return state not in spec.restricted or holds(relation, "owner") or "admin" in relation.roles
 
 
-def refusal(spec: Spec, rule_: Rule, state: str, relation: Relation) -> str | None:
-    """Return the reason code refusing `rule_` to the actor (role first, then four eyes)."""
+def refusal(
+    spec: Spec, rule_: Rule, state: str, relation: Relation, in_session: bool = False
+) -> str | None:
+    """Return the reason code refusing `rule_` to the actor: a committee's decision outside a
+    session first (whoever asks), then the role, then four eyes."""
+    if rule_.meeting and not in_session:
+        return "meeting_required"
     if not any(holds(relation, role) for role in rule_.roles):
         if "owner" in rule_.roles and "owner" in relation.roles:
             return "not_owner_organisation"
@@ -196,8 +204,9 @@ def refusal(spec: Spec, rule_: Rule, state: str, relation: Relation) -> str | No
     return None
 
 
-def outcome(spec: Spec, state: str, name: str, relation_name: str) -> str:
-    """Return "allowed", "not_found", or the reason code of the refusal."""
+def outcome(spec: Spec, state: str, name: str, relation_name: str, in_session: bool = False) -> str:
+    """Return "allowed", "not_found", or the reason code of the refusal, outside a session (a
+    click on the record's page, an API call) or in one (a meeting's close)."""
     relation = RELATIONS[relation_name]
     if not visible(spec, state, relation):
         return "not_found"
@@ -205,12 +214,16 @@ def outcome(spec: Spec, state: str, name: str, relation_name: str) -> str:
     reason = None
     # Out of its states, a transition is refused for its state only to someone who may fire it.
     for candidate in [here] if here else [r for r in spec.rules if r.name == name]:
-        reason = refusal(spec, candidate, state, relation)
+        reason = refusal(spec, candidate, state, relation, in_session)
         if reason is None:
             break
     if reason:
         return reason
     return "allowed" if here else "wrong_state"
+
+
+# Where a transition is asked for: a click or an API call, or the close of a meeting.
+SESSIONS = {"outside": False, "in_session": True}
 
 
 def combinations(kind: str):

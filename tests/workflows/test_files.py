@@ -82,6 +82,26 @@ def test_scheme_transitions_have_the_spec_french_labels():
     assert {t.name: t.label for t in workflow.transitions} == SCHEME_TRANSITION_LABELS
 
 
+# The COPIL decides in session only (issue 10): its transitions are applied by closing a
+# meeting, never by one member's click. Name, source state.
+IN_SESSION_ONLY = {
+    "scheme": {("approve", "proposed"), ("send_back", "proposed"), ("reject", "proposed")},
+    "pooling": {("approve", "proposed"), ("send_back", "proposed"), ("reject", "proposed")},
+    "meeting": {("close", "convened")},
+}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_the_committee_decisions_are_made_in_session_only(path):
+    workflow = load_workflow(path)
+    flagged = {
+        (t.name, source) for t in workflow.transitions if t.requires_meeting for source in t.sources
+    }
+    assert flagged == IN_SESSION_ONLY[workflow.name]
+    # Every transition of the COPIL is one of them: the rule is in the file, not in the code.
+    assert all(t.requires_meeting for t in workflow.transitions if "copil" in t.roles)
+
+
 def test_default_registry_serves_the_newest_version_of_each_workflow():
     registry = WorkflowRegistry.from_directory()
     assert {wf.name for wf in registry} == set(EXPECTED)

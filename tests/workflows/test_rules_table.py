@@ -8,7 +8,7 @@ from engine.errors import NotFound, NotPermitted
 from engine.records.registry import RecordFacts
 from engine.rules.policy import Actor
 from engine.services.transitions import available_transitions
-from tests.workflows.rules import RELATIONS, SPECS, combinations, outcome
+from tests.workflows.rules import RELATIONS, SESSIONS, SPECS, combinations, outcome
 
 ORGANISATION, OTHER_ORGANISATION = 10, 11
 IDS = {name: i for i, name in enumerate(RELATIONS, start=1)}
@@ -77,8 +77,10 @@ def facts(kind: str, state: str, values: dict) -> RecordFacts:
     )
 
 
-def options(kind: str, state: str, relation: str, values: dict) -> dict:
-    found = available_transitions(facts(kind, state, values), actor(relation))
+def options(kind: str, state: str, relation: str, values: dict, in_session: bool = False) -> dict:
+    found = available_transitions(
+        facts(kind, state, values), actor(relation), in_session=in_session
+    )
     names = [o.name for o in found]
     assert len(names) == len(set(names)), "a transition is listed twice"
     return {o.name: o for o in found}
@@ -87,7 +89,15 @@ def options(kind: str, state: str, relation: str, values: dict) -> dict:
 def _cases():
     for kind in SPECS:
         for state, name, relation in combinations(kind):
-            yield pytest.param(kind, state, name, relation, id=f"{kind}-{state}-{name}-{relation}")
+            for where, in_session in SESSIONS.items():
+                yield pytest.param(
+                    kind,
+                    state,
+                    name,
+                    relation,
+                    in_session,
+                    id=f"{kind}-{state}-{name}-{relation}-{where}",
+                )
 
 
 CASES = list(_cases())
@@ -98,17 +108,20 @@ LISTED = [
     if SPECS[case.values[0]].rule(case.values[2], case.values[1])
     and outcome(SPECS[case.values[0]], *case.values[1:]) != "not_found"
 ]
+PARAMETERS = ("kind", "state", "name", "relation", "in_session")
 
 
-@pytest.mark.parametrize(("kind", "state", "name", "relation"), CASES)
-def test_available_transitions_follow_the_spec(kind, state, name, relation):
+@pytest.mark.parametrize(PARAMETERS, CASES)
+def test_available_transitions_follow_the_spec(kind, state, name, relation, in_session):
     spec = SPECS[kind]
-    expected = outcome(spec, state, name, relation)
+    expected = outcome(spec, state, name, relation, in_session)
     if expected == "not_found":
         with pytest.raises(NotFound):
-            available_transitions(facts(kind, state, FILLED[kind]), actor(relation))
+            available_transitions(
+                facts(kind, state, FILLED[kind]), actor(relation), in_session=in_session
+            )
         return
-    listed = options(kind, state, relation, FILLED[kind])
+    listed = options(kind, state, relation, FILLED[kind], in_session)
     rule = spec.rule(name, state)
     if rule is None:
         assert name not in listed
@@ -120,12 +133,14 @@ def test_available_transitions_follow_the_spec(kind, state, name, relation):
     assert {i.name for i in option.inputs if i.required} == set(rule.needs)
 
 
-@pytest.mark.parametrize(("kind", "state", "name", "relation"), LISTED)
-def test_empty_record_is_refused_each_transition_that_needs_its_fields(kind, state, name, relation):
+@pytest.mark.parametrize(PARAMETERS, LISTED)
+def test_empty_record_is_refused_each_transition_that_needs_its_fields(
+    kind, state, name, relation, in_session
+):
     spec = SPECS[kind]
     rule = spec.rule(name, state)
-    expected = outcome(spec, state, name, relation)
-    option = options(kind, state, relation, EMPTY[kind])[name]
+    expected = outcome(spec, state, name, relation, in_session)
+    option = options(kind, state, relation, EMPTY[kind], in_session)[name]
     codes = [] if expected == "allowed" else [expected]
     missing = spec.missing_when_empty - spec.provided_by_inputs.get(name, frozenset())
     if rule.dest in spec.requiring and missing:
@@ -155,6 +170,19 @@ def test_missing_fields_are_named_with_their_french_labels():
     assert message.startswith("À compléter avant de « soumettre » : ")
     for label in ("résumé", "thématiques", "date de début", "courriel de contact ou téléphone"):
         assert label in message
+
+
+@pytest.mark.parametrize("kind", list(SPECS))
+def test_a_copil_member_is_told_in_french_that_the_committee_decides_in_session(kind):
+    listed = options(kind, "proposed", "copil", FILLED[kind])
+    for name, label in (("approve", "approuver"), ("send_back", "renvoyer au COTECH")):
+        assert [r.code for r in listed[name].reasons] == ["meeting_required"]
+        assert listed[name].reasons[0].message == (
+            f"« {label} » ne se fait qu'en séance : la clôture de la séance applique les "
+            "décisions inscrites à son ordre du jour."
+        )
+    in_session = options(kind, "proposed", "copil", FILLED[kind], in_session=True)
+    assert in_session["approve"].allowed and in_session["send_back"].allowed
 
 
 def test_options_carry_the_french_label_of_the_destination_state():

@@ -39,6 +39,9 @@ from engine.services.transitions import TransitionOption, apply_transition, avai
 from web.context import actor, reading, workflows, writing
 from web.ui.workflows import english, nouns, state_label
 
+MEETING_REQUIRED = "meeting_required"
+# A meeting that may still put a record before its committee.
+OPEN_MEETING = ("planned", "convened")
 # Form fields a transition form posts besides the transition's own inputs.
 CONTROL_FIELDS = {"csrf_token", "version", "seen"}
 # Engine labels (INPUT_LABELS) are French texts, translated when the catalogue has them.
@@ -95,6 +98,8 @@ class TransitionChoice:
     missing: list[str]
     inputs: list[InputField]
     errors: list[str] = field(default_factory=list)
+    # Refused only because a committee decides it in session: the page says where, not why not.
+    in_session: bool = False
 
 
 @dataclass
@@ -109,7 +114,11 @@ class Panel:
 
     @property
     def refused(self) -> list[TransitionChoice]:
-        return [c for c in self.choices if not c.allowed]
+        return [c for c in self.choices if not c.allowed and not c.in_session]
+
+    @property
+    def in_session(self) -> list[TransitionChoice]:
+        return [c for c in self.choices if c.in_session]
 
 
 def transition_panel(
@@ -155,6 +164,7 @@ def _choice(kind: str, facts: RecordFacts, option: TransitionOption, posted: dic
         [field_label(kind, f) for r in option.reasons for f in r.fields],
         inputs,
         [m for messages in errors.values() for m in messages],
+        in_session=bool(option.reasons) and option.reasons[0].code == MEETING_REQUIRED,
     )
 
 
@@ -169,6 +179,7 @@ def record_parts(kind: str, facts: RecordFacts, workflow: Workflow, **posted) ->
     """Return what every record page shows below its fields: transitions, timeline, comments."""
     events = record_timeline(kind, facts.id, workflow)
     seen = events[0].position if events else 0
+    meetings = meetings_of(reading(), RecordRef(kind, facts.id))
     return {
         "panel": transition_panel(kind, facts, seen, posted.get("transition")),
         "events": events,
@@ -179,7 +190,9 @@ def record_parts(kind: str, facts: RecordFacts, workflow: Workflow, **posted) ->
         "state_label": state_label(workflow.states[facts.state]),
         "workflow": workflow,
         "current_state": facts.state,
-        "meetings": meetings_of(reading(), RecordRef(kind, facts.id)),
+        "meetings": meetings,
+        # The open meeting whose agenda has the record: where its committee will decide it.
+        "next_meeting": next((m for m in meetings if m.state in OPEN_MEETING), None),
         "outcomes": OUTCOMES,
     }
 
