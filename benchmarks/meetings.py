@@ -1,11 +1,11 @@
 """Benchmark closing a meeting of 200 decisions against the same 200 transitions in one transaction.
 
-The floor is what closing must at least do: `apply_uncommitted` (every rule of `apply_transition`,
-the update and the audit event) for 200 proposed schemes, then one commit. Closing the meeting
-does that through `close_meeting`, which also locks the meeting, checks each item (version
-pinned on the agenda, quorum without the recused members, the decision's inputs) and closes the
-meeting itself. The dry run checks the items and writes nothing. Each repeat uses fresh schemes
-of the same database; the medians are compared.
+The floor is what closing must at least do: `apply_uncommitted` in session (every rule of
+`apply_transition`, the update and the audit event) for 200 proposed schemes, then one commit.
+Closing the meeting does that through `close_meeting`, which also locks the meeting, checks
+each item (version pinned on the agenda, quorum without the recused members, the decision's
+inputs) and closes the meeting itself. The dry run checks the items and writes nothing. Each
+repeat uses fresh schemes of the same database; the medians are compared.
 
 Usage: python -m benchmarks.meetings [--n 200] [--repeat 3] [--pg-url URL] [--no-postgresql]
 The last line printed is one JSON object of the figures.
@@ -35,7 +35,7 @@ from engine.services.meetings import (
     record_decision,
     set_attendance,
 )
-from engine.services.transitions import apply_transition, apply_uncommitted
+from engine.services.transitions import InSession, apply_transition, apply_uncommitted
 
 STARTS = datetime(2027, 1, 14, 13, 0, tzinfo=UTC)
 WARM_UP = 5  # decisions of a first, untimed meeting: statements compiled, caches filled
@@ -66,8 +66,16 @@ def floor(db: Database, copil: Actor, ids: list[int]) -> float:
     with UnitOfWork(db) as uow:
         uow.begin_write()
         for number, record_id in enumerate(ids, start=1):
-            inputs = {"decision_reference": f"COPIL-2027-99/D{number:03d}"}
-            apply_uncommitted(uow, RecordRef("scheme", record_id), "approve", copil, inputs, 1)
+            decision = f"COPIL-2027-99/D{number:03d}"
+            apply_uncommitted(
+                uow,
+                RecordRef("scheme", record_id),
+                "approve",
+                copil,
+                {"decision_reference": decision},
+                1,
+                session=InSession("COPIL-2027-99", decision),
+            )
         uow.commit()
     return time.perf_counter() - start
 

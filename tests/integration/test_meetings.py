@@ -25,6 +25,7 @@ from engine.services.meetings import (
     set_attendance,
 )
 from engine.services.transitions import apply_transition
+from tests.factories import in_session as session_marker
 
 STARTS = datetime(2027, 1, 14, 13, 0, tzinfo=UTC)  # 9:00 in Martinique
 
@@ -289,8 +290,9 @@ def test_the_dry_run_says_what_would_apply_and_why_not_and_changes_nothing(world
     meeting_id, refs, items = in_session(world, committee)
     decide(world, items[0])
     decide(world, items[1], "send_back", comment="À compléter")
-    # Meanwhile the second scheme goes back to the COTECH and comes again: a new version.
-    world.fire(refs[1], "send_back", "copil", {"comment": "Renvoi hors séance"})
+    # Meanwhile an extraordinary session sends it back and the COTECH proposes it again.
+    elsewhere = session_marker("COPIL-2027-02/D01")
+    world.fire(refs[1], "send_back", "copil", {"comment": "Renvoi en séance"}, session=elsewhere)
     world.fire(refs[1], "propose", "cotech2")
     report = close(world, meeting_id, dry_run=True)
     assert not report.closed and not report.ready

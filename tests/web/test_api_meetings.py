@@ -8,6 +8,7 @@ import pytest
 
 from engine.db.uow import UnitOfWork
 from engine.services.tokens import create_token
+from tests.factories import in_session as session_marker
 from tests.web.conftest import Caller
 
 MEETINGS = "/api/v1/meetings"
@@ -270,7 +271,9 @@ def test_a_record_changed_since_it_was_put_on_the_agenda_is_reported_not_decided
     meeting, refs, items = in_session(world, api, copil, schemes=2)
     for item in items:
         ok(decide(api, meeting, item))
-    world.fire(refs[1], "send_back", "copil", {"comment": "Renvoi hors séance"})
+    # Meanwhile an extraordinary session sends it back and the COTECH proposes it again.
+    elsewhere = session_marker("COPIL-2027-02/D01")
+    world.fire(refs[1], "send_back", "copil", {"comment": "Renvoi en séance"}, session=elsewhere)
     world.fire(refs[1], "propose", "cotech2")
     refused = close(api, meeting)
     assert refused.status_code == 409 and refused.json["code"] == "meeting_not_ready"
