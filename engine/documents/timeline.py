@@ -17,6 +17,15 @@ ACTIONS = {
     "comment": "commentaire",
     "link_pooling": "rattachement à une mutualisation",
     "print": "impression",
+    # A meeting's own actions (engine/services/meetings/).
+    "update": "modification de la séance",
+    "add_item": "inscription à l'ordre du jour",
+    "remove_item": "retrait de l'ordre du jour",
+    "move_item": "déplacement dans l'ordre du jour",
+    "attendance": "relevé de présence",
+    "declare_conflict": "déclaration d'un conflit d'intérêts",
+    "record_decision": "décision en séance",
+    "edit_minutes": "modification du procès-verbal",
 }
 DOCUMENTS = {
     "case_file": "dossier",

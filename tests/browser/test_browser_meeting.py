@@ -1,7 +1,8 @@
 """A whole COPIL meeting in a real browser, played by its secretary: planned with two members
 (one of the Préfecture's organisation, recused from its schemes), the proposed schemes put on
 the agenda, convened, attendance and decisions recorded, the dry run, the close; the scheme's
-page then says it is approved, with the decision's number."""
+page then says it is approved, with the decision's number; the minutes are edited then
+approved, their SHA-256 shown."""
 
 import re
 
@@ -25,7 +26,7 @@ def cast(world):
     return world.actors, first, second
 
 
-def test_a_whole_meeting_from_planning_to_the_close(as_user, visitors, cast) -> None:
+def test_a_whole_meeting_from_planning_to_approved_minutes(as_user, visitors, cast) -> None:
     people, first, second = cast
     secretary = as_user("secretary")
     meeting_url = plan(secretary, people)
@@ -48,6 +49,9 @@ def test_a_whole_meeting_from_planning_to_the_close(as_user, visitors, cast) -> 
     )
     owner.goto(f"/dispositifs/{second.id}")
     expect_state(owner, "examiné par le COTECH")
+
+    secretary.goto(meeting_url)
+    edit_and_approve_the_minutes(secretary)
 
 
 def plan(page: Page, people) -> str:
@@ -157,3 +161,21 @@ def dry_run_and_close(page: Page) -> None:
     expect_flash(page, "Séance COPIL-2027-01 clôturée : 2 décisions appliquées.")
     expect_state(page, "tenue")
     assert_page_is_sound(page, "seance-tenue")
+
+
+def edit_and_approve_the_minutes(page: Page) -> None:
+    page.get_by_role("link", name="Procès-verbal", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/seances/\d+/proces-verbal$"))
+    text = page.get_by_label("Texte", exact=True)
+    expect(text).to_have_value(re.compile("COPIL-2027-01/D02"))
+    assert_page_is_sound(page, "seance-proces-verbal")
+    text.fill(text.input_value() + "\nLa séance est levée à 11 h 40.")
+    page.get_by_role("button", name="Enregistrer le texte").click()
+    expect_flash(page, "Le procès-verbal a été enregistré.")
+    expect(page.get_by_label("Texte", exact=True)).to_have_value(re.compile("levée à 11 h 40"))
+
+    page.get_by_role("button", name="Approuver le procès-verbal").click()
+    expect_flash(page, "Le procès-verbal est approuvé : son empreinte est inscrite au journal.")
+    expect_state(page, "procès-verbal approuvé")
+    expect(page.locator("code")).to_have_text(re.compile("^[0-9a-f]{64}$"))
+    expect(page.get_by_label("Texte", exact=True)).to_have_count(0)

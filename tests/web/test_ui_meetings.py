@@ -550,3 +550,25 @@ def test_the_meeting_page_in_english(world, people, ui, in_session):
     assert "half of the members plus one" in page
     assert "Record the decision" in page and "Agenda" in page
     assert "quorum atteint" not in page and "Ordre du jour" not in page
+
+
+def test_the_quorum_counts_no_one_in_the_singular_in_french_and_plural_in_english(
+    world, people, ui, in_session
+):
+    meeting_id, _item, _scheme = in_session
+    french = _text(ui("secretary").get(f"/seances/{meeting_id}"))
+    assert "quorum non atteint : 0 membre présent ou représenté sur 3" in french
+    with UnitOfWork(world.db) as uow:
+        set_locale(uow, people["secretary"], "en")
+    english = _text(ui("secretary").get(f"/seances/{meeting_id}"))
+    assert "quorum not met: 0 members present or represented out of 3" in english
+
+
+def test_the_meeting_page_links_its_documents_and_the_minutes_once_held(
+    world, secretary, in_session
+):
+    meeting_id, _item, _scheme = in_session
+    page = _text(secretary.get(f"/seances/{meeting_id}"))
+    assert f"/seances/{meeting_id}/convocation.pdf" in page
+    assert f"/seances/{meeting_id}/feuille-emargement.pdf" in page
+    assert f"/seances/{meeting_id}/proces-verbal" not in page  # not held yet
