@@ -11,6 +11,7 @@ from sqlalchemy import select
 from engine.db.uow import UnitOfWork
 from engine.errors import Conflict, InvalidInput, NotPermitted
 from engine.models import AuditEvent, Meeting, MeetingItem, Scheme
+from engine.rules.policy import SYSTEM
 from engine.services.common import RecordRef
 from engine.services.meetings import (
     MeetingNotReady,
@@ -24,7 +25,9 @@ from engine.services.meetings import (
     record_decision,
     set_attendance,
 )
+from engine.services.records import create_pooling
 from engine.services.transitions import apply_transition
+from engine.services.users import add_organisation
 from tests.factories import in_session as session_marker
 
 STARTS = datetime(2027, 1, 14, 13, 0, tzinfo=UTC)  # 9:00 in Martinique
@@ -227,6 +230,62 @@ def test_a_member_of_the_schemes_organisation_is_recused_and_does_not_count(worl
         item = uow.session.get(MeetingItem, item_id)
         assert [(r.user_id, r.automatic) for r in item.recusals] == [(committee[3], True)]
         assert "Ville de Fort-de-France" in item.recusals[0].reason
+
+
+# Who is recused automatically from an item: a member of the organisation a decision concerns —
+# a scheme's; a pooling's lead and its member schemes' organisations — and no one else.
+RECUSALS = [
+    ("scheme", "schemes", True),
+    ("scheme", "lead", False),
+    ("scheme", "unrelated", False),
+    ("scheme", None, False),
+    ("pooling", "schemes", True),
+    ("pooling", "lead", True),
+    ("pooling", "unrelated", False),
+    ("pooling", None, False),
+]
+
+
+@pytest.mark.parametrize(("kind", "member_of", "recused"), RECUSALS)
+def test_the_automatic_recusal_rules(world, committee, kind, member_of, recused):
+    with UnitOfWork(world.db) as uow:
+        unrelated = add_organisation(uow, SYSTEM, "Commune du Diamant", "commune").id
+    organisations = {
+        "schemes": world.organisation_id,  # every scheme of the world is of this organisation
+        "lead": world.other_organisation_id,
+        "unrelated": unrelated,
+        None: None,
+    }
+    member = world.add_user("membre", ["copil"], organisations[member_of])
+    ref = world.scheme("proposed") if kind == "scheme" else proposed_pooling(world)
+    meeting_id = plan(world, [committee[0], member.id])
+    item_id = put(world, meeting_id, ref)
+    with UnitOfWork(world.db) as uow:
+        recusals = uow.session.get(MeetingItem, item_id).recusals
+        assert [(r.user_id, r.automatic) for r in recusals] == (
+            [(member.id, True)] if recused else []
+        )
+
+
+def proposed_pooling(world) -> RecordRef:
+    """A pooling led by the other organisation, of two schemes of the world's organisation."""
+    members = [world.scheme("reviewed", title=f"Membre {i}") for i in (1, 2)]
+    with UnitOfWork(world.db) as uow:
+        pooling = create_pooling(
+            uow,
+            world.actors["cotech"],
+            {
+                "title": "Mutualiser la médiation",
+                "rationale": "Deux dispositifs se recouvrent.",
+                "kind": "fusion",
+                "lead_organisation_id": world.other_organisation_id,
+                "scheme_ids": [m.id for m in members],
+            },
+        )
+        ref = RecordRef("pooling", pooling.id)
+    world.fire(ref, "review", "cotech2")
+    world.fire(ref, "propose", "cotech2")
+    return ref
 
 
 def test_a_recused_secretary_cannot_record_the_decision(world, committee):
