@@ -83,11 +83,12 @@ def test_scheme_transitions_have_the_spec_french_labels():
 
 
 # The COPIL decides in session only (issue 10): its transitions are applied by closing a
-# meeting, never by one member's click. Name, source state.
+# meeting, never by one member's click; a meeting's close and the approval of its minutes go
+# through the meeting services too. Name, source state.
 IN_SESSION_ONLY = {
     "scheme": {("approve", "proposed"), ("send_back", "proposed"), ("reject", "proposed")},
     "pooling": {("approve", "proposed"), ("send_back", "proposed"), ("reject", "proposed")},
-    "meeting": {("close", "convened")},
+    "meeting": {("close", "convened"), ("approve_minutes", "held")},
 }
 
 
