@@ -160,19 +160,45 @@ def organisations_of(uow: UnitOfWork, record: RecordRef) -> set[int]:
     return orgs
 
 
-def _recuse_automatically(uow: UnitOfWork, meeting: Meeting, item: MeetingItem) -> None:
+@dataclass(frozen=True)
+class Concerned:
+    """Who a decision on a record concerns: its organisations, and the COTECH member who
+    proposed it to the committee."""
+
+    organisations: frozenset[int]
+    proposer_id: int | None
+
+
+def concerned_by(uow: UnitOfWork, item: MeetingItem) -> Concerned | None:
+    """Who the decision on the item concerns; None for an information item."""
     if item.record_id is None:
-        return
-    orgs = organisations_of(uow, RecordRef(item.record_type, item.record_id))
-    for member in meeting.members:
-        if member.user.organisation_id in orgs:
-            item.recusals.append(automatic_recusal(member.user))
-    uow.session.flush()
+        return None
+    ref = RecordRef(item.record_type, item.record_id)
+    record = uow.session.get(RECORD_TYPES[ref.kind].model, ref.id)
+    return Concerned(frozenset(organisations_of(uow, ref)), record.proposed_by_id)
 
 
-def automatic_recusal(user: User) -> Recusal:
-    reason = f"membre de « {user.organisation.name} », concernée par ce dossier"
+def automatic_recusal(concerned: Concerned | None, user: User) -> Recusal | None:
+    """The recusal of a member by right: of an organisation the decision concerns, or the one
+    who proposed the record (separation of duties: no one decides what they proposed)."""
+    if concerned is None:
+        return None
+    if user.organisation_id in concerned.organisations:
+        reason = f"membre de « {user.organisation.name} », concernée par ce dossier"
+    elif user.id == concerned.proposer_id:
+        reason = "a proposé ce dossier au COPIL au nom du COTECH"
+    else:
+        return None
     return Recusal(user_id=user.id, automatic=True, reason=reason)
+
+
+def _recuse_automatically(uow: UnitOfWork, meeting: Meeting, item: MeetingItem) -> None:
+    concerned = concerned_by(uow, item)
+    for member in meeting.members:
+        recusal = automatic_recusal(concerned, member.user)
+        if recusal is not None:
+            item.recusals.append(recusal)
+    uow.session.flush()
 
 
 def declare_conflict(

@@ -16,14 +16,13 @@ from engine.models import (
     User,
 )
 from engine.rules.policy import Actor
-from engine.services.common import RecordRef
 from engine.services.meetings.access import (
     SECRETARIES,
     ensure_secretary,
     log_meeting,
     open_meeting,
 )
-from engine.services.meetings.agenda import automatic_recusal, organisations_of
+from engine.services.meetings.agenda import automatic_recusal, concerned_by
 from engine.services.meetings.quorum import DEFAULT_QUORUM, QUORUM_RULES
 from engine.services.references import next_reference
 
@@ -200,10 +199,7 @@ def _change_members(uow: UnitOfWork, meeting: Meeting, wanted: list[int]) -> Non
 
 
 def _recuse_member(uow: UnitOfWork, item: MeetingItem, member: MeetingMember) -> None:
-    if item.record_id is None:
-        return
-    orgs = organisations_of(uow, RecordRef(item.record_type, item.record_id))
-    user = uow.session.get(User, member.user_id)
-    if user.organisation_id in orgs:
-        item.recusals.append(automatic_recusal(user))
+    recusal = automatic_recusal(concerned_by(uow, item), uow.session.get(User, member.user_id))
+    if recusal is not None:
+        item.recusals.append(recusal)
         uow.session.flush()
