@@ -267,6 +267,18 @@ def test_the_automatic_recusal_rules(world, committee, kind, member_of, recused)
         )
 
 
+def test_the_member_who_proposed_the_record_for_the_cotech_is_recused(world, committee):
+    world.actors["both"] = world.add_user("both", ["cotech", "copil"], None)
+    ref = world.scheme("reviewed")
+    world.fire(ref, "propose", "both")
+    meeting_id = plan(world, [committee[0], world.actors["both"].id])
+    item_id = put(world, meeting_id, ref)
+    with UnitOfWork(world.db) as uow:
+        [recusal] = uow.session.get(MeetingItem, item_id).recusals
+        assert (recusal.user_id, recusal.automatic) == (world.actors["both"].id, True)
+        assert recusal.reason == "a proposé ce dossier au COPIL au nom du COTECH"
+
+
 def proposed_pooling(world) -> RecordRef:
     """A pooling led by the other organisation, of two schemes of the world's organisation."""
     members = [world.scheme("reviewed", title=f"Membre {i}") for i in (1, 2)]

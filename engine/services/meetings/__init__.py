@@ -10,6 +10,16 @@ item by item, what would apply and why not. The minutes of a held meeting are dr
 this, edited by the secretary, and approved with their SHA-256 in the audit chain.
 """
 
+from engine.services.meetings.agenda import (
+    OnAgenda,
+    add_item,
+    declare_conflict,
+    meetings_of,
+    move_item,
+    organisations_of,
+    proposed_records,
+    remove_item,
+)
 from engine.services.meetings.closing import CloseReport, ItemCheck, MeetingNotReady, close_meeting
 from engine.services.meetings.minutes import (
     MinutesCheck,
@@ -20,18 +30,7 @@ from engine.services.meetings.minutes import (
     later_meetings,
     minutes_text,
 )
-from engine.services.meetings.planning import (
-    OnAgenda,
-    add_item,
-    declare_conflict,
-    meetings_of,
-    move_item,
-    organisations_of,
-    plan_meeting,
-    proposed_records,
-    remove_item,
-    update_meeting,
-)
+from engine.services.meetings.planning import plan_meeting, update_meeting
 from engine.services.meetings.quorum import (
     DEFAULT_QUORUM,
     QUORUM_RULES,
