@@ -14,6 +14,9 @@ from engine.db.migrate import head_revision
 from engine.errors import DatabaseNotReady, InvalidInput
 from engine.rules.policy import Actor
 
+# Exit codes: 1 for a refused request or a failed check, 2 for a database or set-up problem.
+SETUP_FAILURE = 2
+
 FIELD_LABELS = {
     "email": "adresse électronique",
     "name": "nom",

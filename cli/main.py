@@ -4,7 +4,7 @@ import click
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from cli.audit import audit
-from cli.context import fail, first_line, report_invalid
+from cli.context import SETUP_FAILURE, fail, first_line, report_invalid
 from cli.db import demo, init
 from cli.documents import case_file, copil
 from cli.exporting import export
@@ -13,10 +13,8 @@ from cli.meetings import meeting
 from cli.serve import serve
 from cli.tokens import token
 from cli.users import user
+from cli.worker import worker
 from engine.errors import DatabaseNotReady, InvalidInput, NotPermitted, WorkflowError
-
-# Exit codes: 1 for a refused request or a failed check, 2 for a database or set-up problem.
-SETUP_FAILURE = 2
 
 
 class MaillageGroup(click.Group):
@@ -61,3 +59,4 @@ main.add_command(copil)
 main.add_command(export)
 main.add_command(import_)
 main.add_command(meeting)
+main.add_command(worker)

@@ -22,7 +22,9 @@ from sqlalchemy.pool import NullPool
 import engine.clock
 from engine.db.database import Database
 from engine.db.migrate import upgrade
+from engine.notifications.settings import MailSettings
 from tests.factories import Clock
+from tests.mail import MailServer
 
 SERVER_VARIABLE = "MAILLAGE_TEST_DATABASE_URL"
 
@@ -180,3 +182,19 @@ def _disposable(server: Server, url: str) -> Iterator[Database]:
                 warnings.simplefilter("ignore", ResourceWarning)
                 gc.collect()
         server.drop(url)
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    """A real SMTP server on loopback for this test; its `messages` are what it received."""
+    server = MailServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mail_settings(mail_server: MailServer) -> MailSettings:
+    """Mail settings pointing at the test's SMTP server."""
+    return MailSettings.from_url(mail_server.url, base_url="https://maillage.example")

@@ -12,6 +12,7 @@ from engine.models.meeting import (
     MeetingMember,
     Recusal,
 )
+from engine.models.notification import FREQUENCIES, OutboxCursor, OutboxMessage
 from engine.models.organisation import ORGANISATION_KINDS, Organisation
 from engine.models.pooling import POOLING_KINDS, Pooling
 from engine.models.record import WorkflowRecord
@@ -25,6 +26,7 @@ from engine.models.vocabulary import VOCABULARIES, VocabularyTerm
 __all__ = [
     "ATTENDANCE",
     "COMMITTEES",
+    "FREQUENCIES",
     "ORGANISATION_KINDS",
     "OUTCOMES",
     "PARTNER_ROLES",
@@ -38,6 +40,8 @@ __all__ = [
     "MeetingItem",
     "MeetingMember",
     "Organisation",
+    "OutboxCursor",
+    "OutboxMessage",
     "Pooling",
     "Recusal",
     "ReferenceCounter",

@@ -31,6 +31,12 @@ class UserRole(Base):
 
 class User(Base):
     __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint(
+            "notification_frequency IN ('immediate', 'daily', 'weekly')",
+            name="notification_frequency",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -43,6 +49,10 @@ class User(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     # The interface language the user chose ("fr" or "en"); None follows the browser.
     locale: Mapped[str | None] = mapped_column(String(5))
+    # How the user wants to be told: each notification at once, or a daily or weekly digest.
+    notification_frequency: Mapped[str] = mapped_column(
+        String(10), default="immediate", server_default="immediate"
+    )
     created_at: Mapped[datetime]
     # Set when the account reached the daily ceiling of failed sign-ins: only a known browser
     # signs in until an administrator unblocks it (or a password reset does).

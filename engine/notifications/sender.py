@@ -1,0 +1,195 @@
+"""Send what the outbox holds: claim due messages, mail them, mark each sent at once.
+
+Claiming leases a message to one worker (`sending` until `lease_until`); on PostgreSQL several
+workers claim with FOR UPDATE SKIP LOCKED and never take the same row; on SQLite the claim runs
+under the database's write lock. A worker that dies leaves its lease to expire: the message is
+claimed again later, never lost. Each message is marked sent in its own transaction right after
+the server accepted it, so a crash can repeat at most the one message being handed over — with
+the same Message-ID. Transient failures are retried with exponential backoff; a permanent
+refusal (5xx), a template error or too many attempts make it a dead letter.
+"""
+
+import logging
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+
+from engine.db.database import Database
+from engine.db.uow import UnitOfWork
+from engine.models.notification import OutboxMessage
+from engine.notifications.mailer import Mailer, compose, is_permanent
+from engine.notifications.rendering import render
+from engine.notifications.settings import MailSettings
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=1)
+LAST_RETRY = timedelta(hours=6)
+_t = OutboxMessage.__table__
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    key: str
+    template: str
+    context: dict[str, Any]
+    recipient_email: str
+    locale: str
+    attempts: int
+
+
+@dataclass
+class Tally:
+    """What one pass of the sender did."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def __iadd__(self, other: "Tally") -> "Tally":
+        self.claimed += other.claimed
+        self.sent += other.sent
+        self.retried += other.retried
+        self.dead += other.dead
+        self.errors += other.errors
+        return self
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait before the next try after `attempts` tries: 1 min, 2, 4… up to 6 h."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LAST_RETRY)
+
+
+def _due(now: datetime):
+    return or_(
+        and_(_t.c.status == "pending", _t.c.next_attempt_at <= now),
+        and_(_t.c.status == "sending", _t.c.lease_until < now),
+    )
+
+
+def claim(db: Database, clock: Callable[[], datetime], limit: int) -> list[Claimed]:
+    """Lease up to `limit` due messages to this worker, oldest first, in one transaction."""
+    with UnitOfWork(db, clock=clock) as uow:
+        conn = uow.begin_write()
+        now = clock()
+        query = (
+            select(
+                _t.c.id,
+                _t.c.key,
+                _t.c.template,
+                _t.c.context,
+                _t.c.recipient_email,
+                _t.c.locale,
+                _t.c.attempts,
+            )
+            .where(_due(now))
+            .order_by(_t.c.id)
+            .limit(limit)
+        )
+        if db.is_postgresql:
+            query = query.with_for_update(skip_locked=True)
+        rows = conn.execute(query).all()
+        if not rows:
+            return []
+        conn.execute(
+            update(_t)
+            .where(_t.c.id.in_([row.id for row in rows]))
+            .values(status="sending", lease_until=now + LEASE, attempts=_t.c.attempts + 1)
+        )
+        uow.commit()
+    return [Claimed(*row[:-1], attempts=row.attempts + 1) for row in rows]
+
+
+def send_due(
+    db: Database,
+    settings: MailSettings,
+    clock: Callable[[], datetime],
+    *,
+    batch: int = 100,
+    on_sent: Callable[[Claimed], None] | None = None,
+) -> Tally:
+    """Claim one batch of due messages and send it through one SMTP session."""
+    claimed = claim(db, clock, batch)
+    tally = Tally(claimed=len(claimed))
+    if not claimed:
+        return tally
+    try:
+        with Mailer(settings) as mailer:
+            for message in claimed:
+                tally += _send_one(db, settings, clock, mailer, message)
+                if on_sent is not None:
+                    on_sent(message)
+    except OSError as exc:
+        # The server could not be reached or dropped the connection: what is still leased
+        # goes back to the queue, to try again later.
+        tally += _release(db, clock, claimed, f"serveur de messagerie injoignable : {exc}")
+    return tally
+
+
+def _send_one(db, settings, clock, mailer: Mailer, message: Claimed) -> Tally:
+    try:
+        rendered = render(message.template, message.locale, _with_base(message, settings))
+    except Exception as exc:  # a template bug is a dead letter, not a crash loop
+        log.exception("notification %s: rendering failed", message.key)
+        return _fail(db, clock, message, f"gabarit {message.template} : {exc}", permanent=True)
+    try:
+        mailer.send(compose(settings, message.recipient_email, message.key, rendered))
+    except smtplib.SMTPServerDisconnected:
+        raise
+    except smtplib.SMTPException as exc:
+        # A refusal of this message (smtplib's errors are OSErrors too: caught first).
+        return _fail(db, clock, message, f"{type(exc).__name__}: {exc}", is_permanent(exc))
+    _mark_sent(db, clock, message, rendered.subject)
+    return Tally(sent=1)
+
+
+def _with_base(message: Claimed, settings: MailSettings) -> dict[str, Any]:
+    return {**message.context, "base_url": settings.base_url}
+
+
+def _mark_sent(db: Database, clock, message: Claimed, subject: str) -> None:
+    with UnitOfWork(db, clock=clock) as uow:
+        uow.begin_write().execute(
+            update(_t)
+            .where(_t.c.id == message.id, _t.c.status == "sending")
+            .values(status="sent", sent_at=clock(), lease_until=None, subject=subject[:300])
+        )
+        uow.commit()
+
+
+def _fail(db: Database, clock, message: Claimed, error: str, permanent: bool) -> Tally:
+    dead = permanent or message.attempts >= MAX_ATTEMPTS
+    now = clock()
+    values: dict[str, Any] = {"lease_until": None, "last_error": error[:2000]}
+    if dead:
+        values["status"] = "dead"
+    else:
+        values.update(status="pending", next_attempt_at=now + backoff(message.attempts))
+    with UnitOfWork(db, clock=clock) as uow:
+        uow.begin_write().execute(
+            update(_t).where(_t.c.id == message.id, _t.c.status == "sending").values(**values)
+        )
+        uow.commit()
+    log.warning("notification %s not sent (%s): %s", message.key, values["status"], error)
+    return Tally(dead=1, errors=[error]) if dead else Tally(retried=1, errors=[error])
+
+
+def _release(db: Database, clock, claimed: list[Claimed], error: str) -> Tally:
+    tally = Tally()
+    for message in claimed:
+        with UnitOfWork(db, clock=clock) as uow:
+            still = uow.connection.execute(
+                select(_t.c.status).where(_t.c.id == message.id)
+            ).scalar_one()
+        if still == "sending":
+            tally += _fail(db, clock, message, error, permanent=False)
+    return tally
