@@ -132,7 +132,7 @@ def test_an_unreachable_server_loses_nothing(db, test_clock, mail_server, mail_s
 
 def test_a_lease_left_by_a_dead_worker_expires(db, test_clock, mail_server, mail_settings):
     write(db, test_clock, waiting())
-    [claimed] = claim(db, test_clock, 10)  # a worker claims it, then dies before sending
+    [_leased] = claim(db, test_clock, 10)  # a worker claims it, then dies before sending
     assert claim(db, test_clock, 10) == []  # leased: nobody else takes it
     test_clock.advance(minutes=6)
     assert send_due(db, mail_settings, test_clock).sent == 1
