@@ -31,6 +31,12 @@ def upgrade() -> None:
         sa.Column("position", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_outbox_cursor")),
     )
+    # What happened before notifications existed is history, not news: the audit log's reader
+    # starts at its head.
+    op.execute(
+        "INSERT INTO outbox_cursor (name, position) "
+        "SELECT 'audit', COALESCE(MAX(position), 0) FROM audit_event"
+    )
     with op.batch_alter_table("app_user") as batch:
         batch.add_column(
             sa.Column(
