@@ -11,6 +11,8 @@ from engine.models.organisation import Organisation
 ROLES = {
     "owner": "Porteur de dispositif",
     "cotech": "Membre du COTECH",
+    # Receives the escalation of what the COTECH leaves overdue (engine/notifications).
+    "coordinator": "Coordinateur du COTECH",
     "copil": "Membre du COPIL",
     "secretary": "Secrétaire de séance",
     "admin": "Administrateur",

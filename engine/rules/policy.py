@@ -8,6 +8,7 @@ from engine.records.registry import record_type
 ROLE_GROUPS = {
     "owner": "aux porteurs de la structure concernée",
     "cotech": "aux membres du COTECH",
+    "coordinator": "au coordinateur du COTECH",
     "copil": "aux membres du COPIL",
     "admin": "aux administrateurs",
     "secretary": "aux secrétaires de séance",

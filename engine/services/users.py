@@ -11,6 +11,7 @@ from engine.models import ORGANISATION_KINDS, ROLES, Organisation, User, UserRol
 from engine.records import audit
 from engine.rules.passwords import hash_password, password_problem
 from engine.rules.policy import Actor, inactive_reason
+from engine.services.preferences import change_frequency
 
 LOCALES = ("fr", "en")
 
@@ -318,11 +319,15 @@ def update_user(
     active: bool | None = None,
     roles: list[str] | None = None,
     organisation_id: int | type[KEEP] | None = KEEP,
+    notification_frequency: str | None = None,
 ) -> User:
-    """Change an account's roles, organisation, active flag in one audited unit of work (admin)."""
+    """Change an account's roles, organisation, active flag, notification frequency in one
+    audited unit of work (admin)."""
     uow.begin_write()
     _ensure_admin(actor)
     user = _user_to_change(uow, user_id)
+    if notification_frequency is not None:
+        change_frequency(uow, actor, user, notification_frequency)
     if organisation_id is not KEEP:
         _change_organisation(uow, actor, user, organisation_id, roles)
     if roles is not None:

@@ -4,7 +4,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
-from engine.models import ROLES, User
+from engine.models import FREQUENCIES, ROLES, User
+from engine.services.preferences import set_notification_frequency
 from engine.services.users import add_user, require_admin, update_user, visible_user
 from web.api.errors import declare
 from web.api.schemas import ID
@@ -28,6 +29,9 @@ class UserSchema(Schema):
     )
     organisation_id = fields.Integer(allow_none=True)
     active = fields.Boolean()
+    notification_frequency = fields.String(
+        metadata={"enum": list(FREQUENCIES), "description": "immediate, daily ou weekly."}
+    )
     created_at = fields.DateTime()
 
 
@@ -49,11 +53,18 @@ class UserChangeSchema(Schema):
         fields.String(validate=validate.OneOf(list(ROLES))),
         validate=validate.Length(min=1, max=len(ROLES)),
     )
+    notification_frequency = fields.String(
+        validate=validate.OneOf(list(FREQUENCIES)),
+        metadata={
+            "description": "Chaque notification à part (immediate) ou un récapitulatif "
+            "quotidien (daily) ou hebdomadaire (weekly) ; l'intéressé peut la changer."
+        },
+    )
 
     @validates_schema
     def _something(self, data, **_kwargs):
         if not data:
-            raise ValidationError("Indiquez « active » ou « roles ».")
+            raise ValidationError("Indiquez « active », « roles » ou « notification_frequency ».")
 
 
 @users.route("")
@@ -96,8 +107,16 @@ def create_user(data: dict):
 @users.response(200, UserSchema)
 @declare(users, 403, 404, 422)
 def change_user(data: dict, user_id: int):
-    """Désactiver, réactiver un compte ou changer ses rôles (administrateurs)."""
+    """Désactiver, réactiver un compte ou changer ses rôles (administrateurs) ; changer la
+    fréquence de ses notifications (administrateurs, ou l'intéressé)."""
     with writing() as uow:
+        if data.keys() == {"notification_frequency"}:
+            return set_notification_frequency(uow, actor(), user_id, data["notification_frequency"])
         return update_user(
-            uow, actor(), user_id, active=data.get("active"), roles=data.get("roles")
+            uow,
+            actor(),
+            user_id,
+            active=data.get("active"),
+            roles=data.get("roles"),
+            notification_frequency=data.get("notification_frequency"),
         )

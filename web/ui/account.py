@@ -10,8 +10,9 @@ from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from engine.errors import InvalidInput
-from engine.models import ROLES, ApiToken
+from engine.models import FREQUENCIES, ROLES, ApiToken
 from engine.services import signin, tokens
+from engine.services.preferences import set_notification_frequency
 from engine.services.users import set_locale
 from web.context import actor, reading, writing
 from web.devices import known_device, remember_device
@@ -138,6 +139,19 @@ def change_password():
     return redirect(url_for("account.profile"))
 
 
+@blueprint.post("/compte/notifications")
+@signed_in
+def change_notifications():
+    frequency = request.form.get("notification_frequency", "")
+    try:
+        with writing() as work:
+            set_notification_frequency(work, actor(), actor().id, frequency)
+    except InvalidInput as invalid:
+        return _profile_page(notification_errors=invalid.errors), 422
+    flash(_("Votre préférence de notification est enregistrée."), "success")
+    return redirect(url_for("account.profile"))
+
+
 @blueprint.post("/compte/jetons")
 @signed_in
 def create_token():
@@ -170,10 +184,12 @@ def _profile_page(**context) -> str:
     )
     context.setdefault("password_errors", {})
     context.setdefault("token_errors", {})
+    context.setdefault("notification_errors", {})
     return render_template(
         "ui/account/profile.html",
         user=user,
         roles=[ROLES[r] for r in sorted(user.roles)],
         tokens=list(own_tokens),
+        frequencies=FREQUENCIES,
         **context,
     )

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
 
 from engine.errors import InvalidInput, NotFound
-from engine.models import ORGANISATION_KINDS, ROLES, User
+from engine.models import FREQUENCIES, ORGANISATION_KINDS, ROLES, User
 from engine.services import signin, users
 from web.context import actor, reading, writing
 from web.ui import admin_import, admin_organisations, admin_sign_in, admin_vocabularies
@@ -81,6 +81,7 @@ def _user_page(user_id: int, errors: dict | None = None, form=None):
         "ui/admin/user.html",
         user=user,
         roles=ROLES,
+        frequencies=FREQUENCIES,
         kinds=ORGANISATION_KINDS,
         organisations=organisations(),
         errors=errors or {},
@@ -102,6 +103,22 @@ def change_user(user_id: int):
     except InvalidInput as invalid:
         return _user_page(user_id, invalid.errors, request.form), 422
     flash(_("Les rôles et la structure ont été enregistrés."), "success")
+    return redirect(url_for("admin.user_page", user_id=user_id))
+
+
+@blueprint.post("/utilisateurs/<int(max=2147483647):user_id>/notifications")
+def change_notifications(user_id: int):
+    try:
+        with writing() as work:
+            users.update_user(
+                work,
+                actor(),
+                user_id,
+                notification_frequency=request.form.get("notification_frequency", ""),
+            )
+    except InvalidInput as invalid:
+        return _user_page(user_id, invalid.errors), 422
+    flash(_("La préférence de notification est enregistrée."), "success")
     return redirect(url_for("admin.user_page", user_id=user_id))
 
 

@@ -58,6 +58,7 @@ ACTIONS = {
     "user_create": _l("création d'un compte"),
     "user_roles": _l("changement de rôles"),
     "user_organisation": _l("changement de structure"),
+    "user_notification_frequency": _l("changement de fréquence des notifications"),
     "user_deactivate": _l("désactivation d'un compte"),
     "user_reactivate": _l("réactivation d'un compte"),
     "token_create": _l("création d'un jeton d'API"),

@@ -23,6 +23,7 @@ blueprint = signin_required(Blueprint("workflow", __name__))
 ROLE_LABELS = {
     "owner": _l("porteur de la structure"),
     "cotech": _l("membre du COTECH"),
+    "coordinator": _l("coordinateur du COTECH"),
     "copil": _l("membre du COPIL"),
     "admin": _l("administrateur"),
 }
