@@ -89,6 +89,12 @@ class RecordType:
     edit_schema: type[Schema]
     shape: Shape
     fields: tuple[Field, ...]  # its field table: labels, form, import, exports, case file
+    pages: str  # its pages' path under the site's root: "dispositifs" for /dispositifs/<id>
+
+    def path(self, record_id: int, *rest: str) -> str:
+        """Return the path of a record's page (or of a page under it) for links outside a
+        request, such as a notification's: "/dispositifs/12", "/seances/3/convocation.pdf"."""
+        return "/".join(("", self.pages, str(record_id), *rest))
 
     @property
     def table(self) -> Table:
@@ -243,6 +249,7 @@ SCHEME = RecordType(
     edit_schema=SchemeFields,
     shape=SCHEME_SHAPE,
     fields=SCHEME_FIELDS,
+    pages="dispositifs",
 )
 
 POOLING = RecordType(
@@ -280,6 +287,7 @@ POOLING = RecordType(
     edit_schema=PoolingFields,
     shape=POOLING_SHAPE,
     fields=POOLING_FIELDS,
+    pages="mutualisations",
 )
 
 MEETING = RecordType(
@@ -305,6 +313,7 @@ MEETING = RecordType(
     edit_schema=MeetingFields,
     shape=MEETING_SHAPE,
     fields=MEETING_FIELDS,
+    pages="seances",
 )
 
 RECORD_TYPES: dict[str, RecordType] = {

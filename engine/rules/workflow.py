@@ -35,6 +35,8 @@ class _StateSchema(Schema):
     visible_to = fields.List(fields.String(), load_default=None)
     deadline_days = fields.Integer(strict=True, validate=validate.Range(min=1), load_default=None)
     requires = fields.List(fields.String(), load_default=list)
+    # Who is told when a record enters the state (engine/notifications/dispatch.py).
+    notify = fields.List(fields.String(), load_default=list)
 
 
 class _TransitionSchema(Schema):
@@ -86,6 +88,9 @@ class StateDef:
     visible_to: frozenset[str] | None = None
     deadline_days: int | None = None
     requires: tuple[str, ...] = ()
+    # Who is told when a record enters this state: roles ("cotech", "secretary"…), "owner" for
+    # the owners of the record's organisation, "members" for a meeting's convened members.
+    notify: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -213,6 +218,7 @@ def _state(name: str, s: dict, record_type, fail) -> StateDef:
         for part in requirement.split("|"):
             if part not in record_type.requirements:
                 fail(f"champ requis inconnu « {part} » dans l'état « {name} »")
+    _check_notify(name, s["notify"], record_type, fail)
     visible = frozenset(s["visible_to"]) if s["visible_to"] is not None else None
     return StateDef(
         name,
@@ -223,7 +229,22 @@ def _state(name: str, s: dict, record_type, fail) -> StateDef:
         visible,
         s["deadline_days"],
         tuple(s["requires"]),
+        tuple(dict.fromkeys(s["notify"])),
     )
+
+
+# Who `notify` may name besides the roles: a meeting's convened members and its secretary.
+MEETING_MEMBERS = "members"
+
+
+def _check_notify(name: str, notify: list[str], record_type, fail) -> None:
+    for audience in notify:
+        if audience == "owner" and record_type.organisation_column is None:
+            fail(f"« owner » à prévenir dans l'état « {name} » d'un type sans structure")
+        elif audience == MEETING_MEMBERS and record_type.name != "meeting":
+            fail(f"« members » à prévenir dans l'état « {name} » : réservé aux séances")
+        elif audience not in ROLES and audience != MEETING_MEMBERS:
+            fail(f"rôle inconnu « {audience} » à prévenir dans l'état « {name} »")
 
 
 def _transition(t: dict, states: dict[str, StateDef], record_type, fail) -> TransitionDef:

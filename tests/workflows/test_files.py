@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from engine.errors import WorkflowError
-from engine.rules.workflow import WORKFLOW_DIR, WorkflowRegistry, load_workflow
+from engine.rules.workflow import WORKFLOW_DIR, WorkflowRegistry, default_registry, load_workflow
 
 FILES = sorted(WORKFLOW_DIR.glob("*.yaml"))
 
@@ -300,3 +300,33 @@ def test_missing_file_is_refused(tmp_path):
     with pytest.raises(WorkflowError, match="fichier illisible") as caught:
         load_workflow(path)
     assert str(path) in str(caught.value)
+
+
+def test_who_is_notified_on_entering_a_state_is_exposed():
+    registry = default_registry()
+    scheme, pooling = registry.current("scheme"), registry.current("pooling")
+    meeting = registry.current("meeting")
+    assert {n: s.notify for n, s in scheme.states.items() if s.notify} == {
+        "recorded": ("cotech",),
+        "changes_requested": ("owner",),
+        "reviewed": ("cotech",),
+        "proposed": ("secretary",),
+        "approved": ("owner",),
+        "rejected": ("owner",),
+    }
+    assert pooling.states["proposed"].notify == ("secretary",)
+    assert pooling.states["withdrawn"].notify == ()
+    assert meeting.states["convened"].notify == ("members",)
+    assert meeting.states["minutes_approved"].notify == ("members",)
+
+
+def test_unknown_role_to_notify_is_refused(tmp_path):
+    data = _scheme()
+    data["states"]["recorded"]["notify"] = ["cotech", "chef"]
+    _refused(tmp_path, data, "rôle inconnu « chef » à prévenir", "« recorded »")
+
+
+def test_meeting_members_to_notify_only_on_a_meeting(tmp_path):
+    data = _scheme()
+    data["states"]["recorded"]["notify"] = ["members"]
+    _refused(tmp_path, data, "réservé aux séances")
