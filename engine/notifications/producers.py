@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from engine.db.database import Database
+from engine.notifications.digests import produce_digests
 
 Producer = Callable[[Database, Callable[[], datetime]], int]
 
-PRODUCERS: tuple[Producer, ...] = ()
+PRODUCERS: tuple[Producer, ...] = (produce_digests,)
