@@ -7,7 +7,8 @@ from datetime import datetime
 
 from engine.db.database import Database
 from engine.notifications.digests import produce_digests
+from engine.notifications.reminders import produce_reminders
 
 Producer = Callable[[Database, Callable[[], datetime]], int]
 
-PRODUCERS: tuple[Producer, ...] = (produce_digests,)
+PRODUCERS: tuple[Producer, ...] = (produce_reminders, produce_digests)

@@ -37,6 +37,14 @@ class _StateSchema(Schema):
     requires = fields.List(fields.String(), load_default=list)
     # Who is told when a record enters the state (engine/notifications/dispatch.py).
     notify = fields.List(fields.String(), load_default=list)
+    # Reminders and escalation of the deadline (engine/notifications/reminders.py).
+    remind_before_days = fields.Integer(
+        strict=True, validate=validate.Range(min=1), load_default=None
+    )
+    escalate_after_days = fields.Integer(
+        strict=True, validate=validate.Range(min=1), load_default=None
+    )
+    escalate_to = fields.List(fields.String(), load_default=list)
 
 
 class _TransitionSchema(Schema):
@@ -91,6 +99,11 @@ class StateDef:
     # Who is told when a record enters this state: roles ("cotech", "secretary"…), "owner" for
     # the owners of the record's organisation, "members" for a meeting's convened members.
     notify: tuple[str, ...] = ()
+    # The deadline's reminders: one `remind_before_days` before it, one when it has passed; and
+    # `escalate_after_days` past it, one to the holders of the `escalate_to` roles.
+    remind_before_days: int | None = None
+    escalate_after_days: int | None = None
+    escalate_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -219,6 +232,7 @@ def _state(name: str, s: dict, record_type, fail) -> StateDef:
             if part not in record_type.requirements:
                 fail(f"champ requis inconnu « {part} » dans l'état « {name} »")
     _check_notify(name, s["notify"], record_type, fail)
+    _check_deadline_keys(name, s, fail)
     visible = frozenset(s["visible_to"]) if s["visible_to"] is not None else None
     return StateDef(
         name,
@@ -230,6 +244,9 @@ def _state(name: str, s: dict, record_type, fail) -> StateDef:
         s["deadline_days"],
         tuple(s["requires"]),
         tuple(dict.fromkeys(s["notify"])),
+        remind_before_days=s["remind_before_days"],
+        escalate_after_days=s["escalate_after_days"],
+        escalate_to=tuple(dict.fromkeys(s["escalate_to"])),
     )
 
 
@@ -245,6 +262,20 @@ def _check_notify(name: str, notify: list[str], record_type, fail) -> None:
             fail(f"« members » à prévenir dans l'état « {name} » : réservé aux séances")
         elif audience not in ROLES and audience != MEETING_MEMBERS:
             fail(f"rôle inconnu « {audience} » à prévenir dans l'état « {name} »")
+
+
+def _check_deadline_keys(name: str, s: dict, fail) -> None:
+    """Reminders and escalation count from a deadline: the state must have one."""
+    deadline, before = s["deadline_days"], s["remind_before_days"]
+    if (before or s["escalate_after_days"] or s["escalate_to"]) and not deadline:
+        fail(f"rappel ou escalade dans l'état « {name} » sans « deadline_days »")
+    if before and deadline and before >= deadline:
+        fail(f"« remind_before_days » de l'état « {name} » au-delà de son délai")
+    if bool(s["escalate_after_days"]) != bool(s["escalate_to"]):
+        fail(f"l'état « {name} » doit donner « escalate_after_days » et « escalate_to » ensemble")
+    for role in s["escalate_to"]:
+        if role not in ROLES or role == "owner":
+            fail(f"rôle inconnu « {role} » pour l'escalade dans l'état « {name} »")
 
 
 def _transition(t: dict, states: dict[str, StateDef], record_type, fail) -> TransitionDef:
