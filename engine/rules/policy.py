@@ -165,7 +165,7 @@ def guard_reasons(
 def _for_delegator(duty: str, label: str) -> str:
     """ "Vous avez soumis…" said of the delegator the actor acts for."""
     if duty.startswith("Vous avez "):
-        return f"Vous agissez pour le compte de {label}, qui {duty.removeprefix('Vous avez ')}"
+        return f"Vous agissez pour le compte de {label}, qui a {duty.removeprefix('Vous avez ')}"
     return f"Vous agissez pour le compte de {label} : {duty}"
 
 
