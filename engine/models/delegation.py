@@ -1,10 +1,11 @@
 """Delegations: a user lends some of their roles to another for a period (an absence)."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from engine.clock import local
 from engine.db.base import Base
 from engine.models.user import User
 
@@ -63,3 +64,13 @@ class Delegation(Base):
         if now >= self.ends_at:
             return "ended"
         return "upcoming" if now < self.starts_at else "active"
+
+    @property
+    def first_day(self) -> date:
+        """The Martinique day it starts."""
+        return local(self.starts_at).date()
+
+    @property
+    def last_day(self) -> date:
+        """The last Martinique day it covers (its end instant is excluded)."""
+        return local(self.ends_at - timedelta(microseconds=1)).date()

@@ -54,6 +54,8 @@ class TransitionOption:
     allowed: bool
     reasons: tuple[Reason, ...]
     inputs: tuple[InputSpec, ...]
+    # The delegator (their name) the actor would act for, when only a delegation allows it.
+    on_behalf_of: str | None = None
 
 
 class _StateHolder:
@@ -152,7 +154,7 @@ def available_transitions(
     ensure_visible(workflow, facts, actor)
     options = []
     for tdef in workflow.leaving(facts.state):
-        reasons = _reasons(rtype, tdef, facts, actor, in_session)
+        capacity, reasons = _capacity(rtype, tdef, facts, actor, in_session)
         missing = missing_requirements(
             workflow.states[tdef.dest], rtype, facts, _provided(tdef, None)
         )
@@ -169,9 +171,16 @@ def available_transitions(
                 not reasons,
                 tuple(reasons),
                 tuple(tdef.inputs.values()),
+                _delegator_name(capacity),
             )
         )
     return options
+
+
+def _delegator_name(capacity: Actor | None) -> str | None:
+    if capacity is None or capacity.on_behalf_of is None:
+        return None
+    return capacity.on_behalf_of.delegator_name or capacity.on_behalf_of.delegator_label
 
 
 def transition_reasons(
