@@ -94,8 +94,8 @@ def create_delegation(
     if errors:
         raise InvalidInput(errors)
     delegation = Delegation(
-        delegator_id=delegator.id,
-        delegate_id=delegate.id,
+        delegator=delegator,
+        delegate=delegate,
         starts_at=starts_at,
         ends_at=ends_at,
         created_at=now,
@@ -176,9 +176,12 @@ def _ensure_active(actor: Actor) -> None:
 
 
 def _instant(value: date | datetime | None, *, end: bool) -> datetime | None:
-    """A day's first instant in Martinique (the day after's, for an end day); an instant as is."""
-    if value is None or isinstance(value, datetime):
-        return value if value is None or value.tzinfo is not None else None
+    """A day's first instant in Martinique (the day after's, for an end day); an aware instant
+    as is; None for anything else, or a year out of 2000–2999 (no overflow at the ends)."""
+    if value is None or not 2000 <= value.year <= 2999:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else None
     day = value + timedelta(days=1) if end else value
     return datetime.combine(day, time(), MARTINIQUE)
 
@@ -195,11 +198,11 @@ def _errors(delegator, delegate, roles, starts_at, ends_at, now) -> dict[str, li
     if not roles or not set(roles) <= set(lendable):
         errors["roles"] = [_roles_message(lendable)]
     if starts_at is None:
-        errors["starts_at"] = ["Date de début attendue."]
+        errors["starts_at"] = ["Date de début attendue (entre 2000 et 2999)."]
     elif starts_at < local(now).replace(hour=0, minute=0, second=0, microsecond=0):
         errors["starts_at"] = ["Une délégation ne commence pas dans le passé."]
     if ends_at is None:
-        errors["ends_at"] = ["Date de fin attendue."]
+        errors["ends_at"] = ["Date de fin attendue (entre 2000 et 2999)."]
     elif starts_at is not None and ends_at <= starts_at:
         errors["ends_at"] = ["La fin doit suivre le début."]
     elif starts_at is not None and ends_at - starts_at > LONGEST:
