@@ -20,6 +20,7 @@ from engine.db.database import Database
 from engine.db.uow import UnitOfWork
 from engine.rules.policy import Actor
 from engine.rules.workflow import WorkflowRegistry, default_registry
+from engine.services.delegations import acting
 
 DATABASE = "maillage.db"  # app.extensions keys
 WORKFLOWS = "maillage.workflows"
@@ -69,9 +70,17 @@ def writing() -> Iterator[UnitOfWork]:
 
 
 def actor() -> Actor:
-    """The caller: the API's authenticated one, else the signed-in user (pages behind sign-in)."""
+    """The caller: the API's authenticated one, else the signed-in user (pages behind sign-in),
+    with the capacities their delegations lend them now; read once per request."""
     caller = g.get("actor")
-    return caller if caller is not None else Actor.of(current_user.user)
+    if caller is None:
+        caller = g.actor = with_delegations(Actor.of(current_user.user))
+    return caller
+
+
+def with_delegations(caller: Actor) -> Actor:
+    """The caller with what the delegations to them lend at this instant (one statement)."""
+    return acting(reading().connection, caller, clock()())
 
 
 def signed_in_actor() -> Actor | None:

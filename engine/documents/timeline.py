@@ -77,6 +77,19 @@ def actor_names(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
     return {row.id: (row.name, row.email) for row in rows}
 
 
+def delegator_id(row: AuditEvent) -> int | None:
+    """Whom the event's actor acted for, through a delegation, or None."""
+    found = row.data.get("on_behalf_of") if isinstance(row.data, dict) else None
+    return found if isinstance(found, int) else None
+
+
+def people(rows) -> set[int]:
+    """The users an event list names: its actors and the delegators they acted for."""
+    return {r.actor_id for r in rows if r.actor_id is not None} | {
+        i for r in rows if (i := delegator_id(r)) is not None
+    }
+
+
 def timeline(session: Session, display: Display, workflow: Workflow, record: Any) -> list[Event]:
     """Return every audit event of a record, oldest first, ready to print."""
     rows = session.scalars(
@@ -84,12 +97,14 @@ def timeline(session: Session, display: Display, workflow: Workflow, record: Any
         .where(AuditEvent.record_type == record.record_type, AuditEvent.record_id == record.id)
         .order_by(AuditEvent.position)
     ).all()
-    names = actor_names(session, {r.actor_id for r in rows if r.actor_id is not None})
+    names = actor_names(session, people(rows))
     return [_event(row, names, display, workflow, record.record_type) for row in rows]
 
 
 def _event(row: AuditEvent, names, display: Display, workflow: Workflow, kind: str) -> Event:
     name, email = names.get(row.actor_id, (row.actor_label or "—", None))
+    if (delegator := delegator_id(row)) in names:
+        name = f"{name} pour le compte de {names[delegator][0]}"
     return Event(
         position=row.position,
         occurred_at=row.occurred_at,

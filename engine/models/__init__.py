@@ -3,6 +3,7 @@
 from engine.models.audit import AuditEvent
 from engine.models.comment import Comment
 from engine.models.counter import ReferenceCounter
+from engine.models.delegation import DELEGABLE, Delegation, DelegationRole
 from engine.models.meeting import (
     ATTENDANCE,
     COMMITTEES,
@@ -26,6 +27,7 @@ from engine.models.vocabulary import VOCABULARIES, VocabularyTerm
 __all__ = [
     "ATTENDANCE",
     "COMMITTEES",
+    "DELEGABLE",
     "FREQUENCIES",
     "ORGANISATION_KINDS",
     "OUTCOMES",
@@ -36,6 +38,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Comment",
+    "Delegation",
+    "DelegationRole",
     "Meeting",
     "MeetingItem",
     "MeetingMember",

@@ -9,6 +9,9 @@ page costs one query per record type and no lookup per row.
 A committee decides in session (`requires_meeting` in the workflow file): no member has such a
 decision to make alone. What awaits is its meeting's secretary putting the record on the agenda
 of a meeting, until it is on an open one (planned or convened).
+
+A delegate's list holds their delegators' work too, each item marked with whom it is done for:
+the same tasks for each capacity (`Actor.capacities`), one query per state and capacity.
 """
 
 from dataclasses import dataclass
@@ -19,9 +22,9 @@ from sqlalchemy import Select, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
 from engine.models import Meeting, MeetingItem, Organisation
-from engine.records.registry import DECIDED, RECORD_TYPES, RecordType, record_type
+from engine.records.registry import DECIDED, RECORD_TYPES, RecordType
 from engine.rules.deadlines import due_at
-from engine.rules.policy import GUARDS, Actor
+from engine.rules.policy import GUARDS, Actor, guard_reasons
 from engine.rules.workflow import TransitionDef, Workflow, WorkflowRegistry, default_registry
 from engine.services.meetings.access import EDITABLE, SECRETARIES
 
@@ -48,6 +51,8 @@ class WorkItem:
     overdue: bool
     # Why the user may not do it themselves (separation of duties), or None.
     blocked: str | None
+    # The delegator the user would act for (their name), when the item is theirs by delegation.
+    on_behalf_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,19 +81,27 @@ def worklist(
     """Return the records awaiting `actor`, oldest in their state first, at most `limit`."""
     registry = workflows or default_registry()
     items, total = [], 0
+    # The user's own roles first, then each delegation's: a record both bring is listed once,
+    # as their own.
+    capacities = actor.capacities() if actor.active else ()
     for kind, rtype in RECORD_TYPES.items():
-        tasks = _tasks(registry.current(kind), rtype, actor) if actor.active else []
-        if not tasks:
+        workflow = registry.current(kind)
+        found = [(c, tasks) for c in capacities if (tasks := _tasks(workflow, rtype, c))]
+        if not found:
             continue
         model = rtype.model
-        condition = or_(*(task.condition for task in tasks))
+        condition = or_(*(task.condition for _, tasks in found for task in tasks))
         total += session.scalar(select(func.count()).select_from(model).where(condition)) or 0
-        # One query per state, each reading (state, state_changed_at) in index order and
-        # stopping at `limit`: the OR of states had to sort every waiting record (130 ms at
-        # 100,000 schemes). The oldest `limit` of all are among these, sorted below.
-        for task in tasks:
-            rows = session.execute(_rows(rtype, task.condition).limit(limit))
-            items += [_item(kind, row, task, registry, actor, now) for row in rows]
+        seen: set[int] = set()
+        # One query per state and capacity, each reading (state, state_changed_at) in index
+        # order and stopping at `limit`: the OR of states had to sort every waiting record (130
+        # ms at 100,000 schemes). The oldest `limit` of all are among these, sorted below.
+        for capacity, tasks in found:
+            for task in tasks:
+                rows = session.execute(_rows(rtype, task.condition).limit(limit))
+                fresh = [row for row in rows if row.id not in seen]
+                seen.update(row.id for row in fresh)
+                items += [_item(kind, row, task, registry, capacity, now) for row in fresh]
     items.sort(key=lambda item: (item.entered_at, item.kind, item.id))
     return Worklist(items[:limit], total)
 
@@ -187,12 +200,11 @@ def _item(kind, row, task: _Task, registry, actor: Actor, now: datetime) -> Work
         due_at=due,
         overdue=due is not None and now > due,
         blocked=_blocked(kind, row, task, actor),
+        on_behalf_of=actor.on_behalf_of.delegator_name if actor.on_behalf_of else None,
     )
 
 
 def _blocked(kind: str, row, task: _Task, actor: Actor) -> str | None:
-    for name in task.guards:
-        guard = GUARDS[name]
-        if actor.id is not None and getattr(row, guard.column) == actor.id:
-            return record_type(kind).duties[name]
-    return None
+    stamps = {GUARDS[name].column: getattr(row, GUARDS[name].column) for name in task.guards}
+    reasons = guard_reasons(task.guards, kind, stamps, actor)
+    return reasons[0].message if reasons else None

@@ -1,6 +1,6 @@
 """Who may do what: the acting user, visibility, roles, separation of duties, and why not."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.errors import Reason
 from engine.records.registry import record_type
@@ -19,26 +19,86 @@ STAMPS = {"submitted_by": "submitted_by_id", "proposed_by": "proposed_by_id"}
 
 
 @dataclass(frozen=True)
+class Delegated:
+    """A capacity lent to the actor by a delegation: some of the delegator's roles, held for the
+    delegator's organisation."""
+
+    delegation_id: int
+    delegator_id: int
+    delegator_label: str  # their e-mail, as the audit log's labels name people
+    roles: frozenset[str]
+    organisation_id: int | None
+    delegator_name: str = ""
+
+
+@dataclass(frozen=True)
 class Actor:
-    """The acting user as the rules see it; built by the caller from a User."""
+    """The acting user as the rules see it; built by the caller from a User.
+
+    `delegations` are the capacities lent to them now (`engine.services.delegations.acting`
+    reads them); `on_behalf_of` is set on the capacity an action is done through."""
 
     id: int | None
     label: str
     roles: frozenset[str]
     organisation_id: int | None = None
     active: bool = True
+    delegations: tuple[Delegated, ...] = ()
+    on_behalf_of: Delegated | None = None
 
     @classmethod
     def of(cls, user) -> "Actor":
         return cls(user.id, user.email, frozenset(user.roles), user.organisation_id, user.active)
 
     def holds(self, role: str, organisation_id: int | None) -> bool:
-        """Tell whether the actor holds `role` for a record of `organisation_id`."""
+        """Tell whether the actor holds `role` for a record of `organisation_id`, themselves or
+        through a delegation."""
+        return any(c._holds_own(role, organisation_id) for c in self.capacities())
+
+    def _holds_own(self, role: str, organisation_id: int | None) -> bool:
         if role not in self.roles:
             return False
         return role != "owner" or (
             self.organisation_id is not None and self.organisation_id == organisation_id
         )
+
+    def capacities(self) -> tuple["Actor", ...]:
+        """The ways the actor may act, their own first, then each delegation's."""
+        own = replace(self, delegations=()) if self.delegations else self
+        return (own, *(self.through(d) for d in self.delegations))
+
+    def through(self, delegated: Delegated) -> "Actor":
+        """The actor acting for a delegator: the lent roles, the delegator's organisation."""
+        return Actor(
+            self.id,
+            f"{self.label} pour le compte de {delegated.delegator_label}",
+            delegated.roles,
+            delegated.organisation_id,
+            self.active,
+            on_behalf_of=delegated,
+        )
+
+    def capacity(self, roles: frozenset[str], organisation_id: int | None) -> "Actor | None":
+        """The first capacity (their own first) holding one of `roles` for the organisation."""
+        for capacity in self.capacities():
+            if any(capacity._holds_own(r, organisation_id) for r in roles):
+                return capacity
+        return None
+
+    @property
+    def persons(self) -> tuple[int, ...]:
+        """Whose duties the capacity engages: the actor, and the delegator they act for."""
+        ids = () if self.id is None else (self.id,)
+        return ids + ((self.on_behalf_of.delegator_id,) if self.on_behalf_of else ())
+
+    def audit_data(self) -> dict[str, int] | None:
+        """What an audit event keeps of the capacity: the delegator and the delegation."""
+        if self.on_behalf_of is None:
+            return None
+        return {
+            "on_behalf_of": self.on_behalf_of.delegator_id,
+            "delegation": self.on_behalf_of.delegation_id,
+        }
 
 
 SYSTEM = Actor(id=None, label="système", roles=frozenset())
@@ -77,7 +137,7 @@ def role_reason(roles: frozenset[str], actor: Actor, organisation_id: int | None
     """Return why the actor holds none of `roles` for this record, or None when one is held."""
     if any(actor.holds(role, organisation_id) for role in roles):
         return None
-    if "owner" in roles and "owner" in actor.roles:
+    if "owner" in roles and any("owner" in c.roles for c in actor.capacities()):
         return Reason(
             "not_owner_organisation",
             "Action réservée aux porteurs de la structure qui porte cet élément.",
@@ -89,10 +149,48 @@ def role_reason(roles: frozenset[str], actor: Actor, organisation_id: int | None
 def guard_reasons(
     guards: tuple[str, ...], kind: str, stamps: dict[str, int | None], actor: Actor
 ) -> list[Reason]:
-    """Return a reason for each separation-of-duties guard the actor fails."""
+    """Return a reason for each separation-of-duties guard the actor fails: checked against the
+    actor and, through a delegation, against the delegator too."""
     reasons = []
     for name in guards:
-        guard = GUARDS[name]
-        if actor.id is not None and stamps.get(guard.column) == actor.id:
-            reasons.append(Reason("separation_of_duties", record_type(kind).duties[name]))
+        stamped = stamps.get(GUARDS[name].column)
+        if stamped is None or stamped not in actor.persons:
+            continue
+        duty = record_type(kind).duties[name]
+        if stamped != actor.id and actor.on_behalf_of is not None:
+            duty = _for_delegator(duty, actor.on_behalf_of.delegator_label)
+        reasons.append(Reason("separation_of_duties", duty))
     return reasons
+
+
+def _for_delegator(duty: str, label: str) -> str:
+    """ "Vous avez soumis…" said of the delegator the actor acts for."""
+    if duty.startswith("Vous avez "):
+        return f"Vous agissez pour le compte de {label}, qui a {duty.removeprefix('Vous avez ')}"
+    return f"Vous agissez pour le compte de {label} : {duty}"
+
+
+def choose_capacity(
+    actor: Actor, roles: frozenset[str], organisation_id: int | None, duties
+) -> tuple[Actor | None, list[Reason]]:
+    """Pick how the actor does an action allowed to `roles`: their own capacity first, then each
+    delegation's, the first that holds a role and passes `duties(capacity)` (a list of reasons).
+
+    Returns the capacity and [], or None and the reasons of the first capacity holding a role
+    (else the role's reason)."""
+    refused: list[Reason] | None = None
+    for capacity in actor.capacities():
+        if not any(capacity._holds_own(r, organisation_id) for r in roles):
+            continue
+        reasons = duties(capacity)
+        if not reasons:
+            return capacity, []
+        refused = refused if refused is not None else reasons
+    if refused is not None:
+        return None, refused
+    return None, [role_reason(roles, actor, organisation_id) or _no_role(roles)]
+
+
+def _no_role(roles: frozenset[str]) -> Reason:
+    groups = " et ".join(ROLE_GROUPS[r] for r in sorted(roles))
+    return Reason("role_required", f"Action réservée {groups}.")

@@ -37,6 +37,8 @@ def create_scheme(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Scheme
         )
     if uow.session.get(Organisation, organisation_id) is None:
         raise InvalidInput({"organisation_id": ["Structure inconnue."]})
+    if "admin" not in actor.roles:
+        actor = actor.capacity(frozenset({"owner"}), organisation_id) or actor
     workflow = uow.workflows.current("scheme")
     scheme = Scheme(organisation_id=organisation_id, title=clean.pop("title"))
     scheme = _create(uow, actor, workflow, scheme, clean)
@@ -52,6 +54,7 @@ def create_pooling(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Pooli
     reason = role_reason(frozenset({"cotech"}), actor, None)
     if reason:
         raise NotPermitted(reason)
+    actor = actor.capacity(frozenset({"cotech"}), None) or actor
     clean = _load(NewPoolingFields(), data)
     workflow = uow.workflows.current("pooling")
     pooling = Pooling(title=clean.pop("title"), kind=clean.pop("kind"))
@@ -110,7 +113,7 @@ def edit_record(
 ) -> Any:
     """Change fields of a record in a state the actor may edit; audit each before/after."""
     _, rtype, facts, workflow = open_record(uow, record, actor, expected_version)
-    ensure_editable(workflow, rtype, facts, actor)
+    actor = ensure_editable(workflow, rtype, facts, actor)
     clean = _load(rtype.edit_fields(), data)
     obj = uow.session.get(rtype.model, facts.id, populate_existing=True)
     changes = apply_values(uow.session, obj, clean)
@@ -130,8 +133,9 @@ def edit_record(
     return obj
 
 
-def ensure_editable(workflow: Workflow, rtype: RecordType, facts, actor: Actor) -> None:
-    """Refuse an edit the record's state or the actor's roles do not allow (with reasons)."""
+def ensure_editable(workflow: Workflow, rtype: RecordType, facts, actor: Actor) -> Actor:
+    """Refuse an edit the record's state or the actor's roles do not allow (with reasons);
+    return the capacity the actor edits through (their own role first, then a delegation's)."""
     state = workflow.states[facts.state]
     if state.final:
         raise NotPermitted(
@@ -157,6 +161,9 @@ def ensure_editable(workflow: Workflow, rtype: RecordType, facts, actor: Actor) 
                 + reason.message.removeprefix("Action réservée "),
             )
         )
+    capacity = actor.capacity(state.editors, facts.organisation_id)
+    assert capacity is not None  # role_reason found none missing
+    return capacity
 
 
 def _load(schema: Schema, data: Any) -> dict[str, Any]:
@@ -193,4 +200,5 @@ def _entry(
         actor_label=actor.label,
         changes=changes,
         to_state=to_state,
+        data=actor.audit_data(),
     )

@@ -14,7 +14,7 @@ from engine.records import audit
 from engine.records.registry import RECORD_TYPES, RecordFacts, RecordType
 from engine.rules.effects import EFFECTS, EffectContext
 from engine.rules.inputs import jsonable_inputs, validate_inputs
-from engine.rules.policy import STAMPS, Actor, guard_reasons, role_reason
+from engine.rules.policy import STAMPS, Actor, choose_capacity, guard_reasons
 from engine.rules.workflow import (
     InputSpec,
     StateDef,
@@ -54,6 +54,8 @@ class TransitionOption:
     allowed: bool
     reasons: tuple[Reason, ...]
     inputs: tuple[InputSpec, ...]
+    # The delegator (their name) the actor would act for, when only a delegation allows it.
+    on_behalf_of: str | None = None
 
 
 class _StateHolder:
@@ -103,7 +105,7 @@ def apply_uncommitted(
     service that applies several at once (a meeting's close), all or nothing. `facts`, when
     given, were read locked in this same transaction."""
     conn, rtype, facts, workflow = open_record(uow, record, actor, expected_version, facts)
-    tdef = _authorise(workflow, rtype, name, facts, actor, session is not None)
+    tdef, actor = _authorise(workflow, rtype, name, facts, actor, session is not None)
     clean = validate_inputs(workflow.input_schemas[(name, facts.state)], inputs)
     _ensure_requirements(workflow, rtype, tdef, facts, clean)
     holder = _StateHolder(facts.state)
@@ -119,6 +121,8 @@ def apply_uncommitted(
             "decision": session.decision,
             **(session.data or {}),
         }
+    elif actor.on_behalf_of is not None:
+        entry.data = actor.audit_data()
     entries = [entry]
     context = EffectContext(conn, facts.id, facts.reference, actor.id, actor.label, now)
     for effect in tdef.effects:
@@ -150,7 +154,7 @@ def available_transitions(
     ensure_visible(workflow, facts, actor)
     options = []
     for tdef in workflow.leaving(facts.state):
-        reasons = _reasons(rtype, tdef, facts, actor, in_session)
+        capacity, reasons = _capacity(rtype, tdef, facts, actor, in_session)
         missing = missing_requirements(
             workflow.states[tdef.dest], rtype, facts, _provided(tdef, None)
         )
@@ -167,9 +171,16 @@ def available_transitions(
                 not reasons,
                 tuple(reasons),
                 tuple(tdef.inputs.values()),
+                _delegator_name(capacity),
             )
         )
     return options
+
+
+def _delegator_name(capacity: Actor | None) -> str | None:
+    if capacity is None or capacity.on_behalf_of is None:
+        return None
+    return capacity.on_behalf_of.delegator_name or capacity.on_behalf_of.delegator_label
 
 
 def transition_reasons(
@@ -216,18 +227,24 @@ def available_transitions_many(
 def _options_key(facts: RecordFacts, actor: Actor) -> tuple:
     """All that `available_transitions` reads of a record, as seen by `actor`."""
     rtype = RECORD_TYPES[facts.kind]
-    me = actor.id
     return (
         facts.kind,
         facts.workflow_name,
         facts.workflow_version,
         facts.state,
-        # Actor.holds("owner", …) and the guards' stamps compare these with the actor.
-        actor.organisation_id is not None and facts.organisation_id == actor.organisation_id,
-        me is not None and facts.submitted_by_id == me,
-        me is not None and facts.proposed_by_id == me,
-        me is not None and facts.created_by_id == me,
+        # Actor.holds("owner", …) and the guards' stamps compare these with each capacity.
+        tuple(_relation(facts, capacity) for capacity in actor.capacities()),
         tuple(facts.filled(name, req) for name, req in rtype.requirements.items()),
+    )
+
+
+def _relation(facts: RecordFacts, capacity: Actor) -> tuple[bool, ...]:
+    persons = capacity.persons
+    return (
+        capacity.organisation_id is not None and facts.organisation_id == capacity.organisation_id,
+        facts.submitted_by_id in persons,
+        facts.proposed_by_id in persons,
+        facts.created_by_id in persons,
     )
 
 
@@ -246,12 +263,27 @@ def _reasons(
     actor: Actor,
     in_session: bool = False,
 ) -> list[Reason]:
+    return _capacity(rtype, tdef, facts, actor, in_session)[1]
+
+
+def _capacity(
+    rtype: RecordType,
+    tdef: TransitionDef,
+    facts: RecordFacts,
+    actor: Actor,
+    in_session: bool = False,
+) -> tuple[Actor | None, list[Reason]]:
+    """The capacity the actor fires `tdef` through (their own role first, then a delegation's),
+    or None and why not: role, then separation of duties against every person it engages."""
     if tdef.requires_meeting and not in_session:
-        return [meeting_reason(tdef)]
-    reason = role_reason(tdef.roles, actor, facts.organisation_id)
-    if reason:
-        return [reason]
-    return guard_reasons(tdef.guards, rtype.name, _stamps(facts), actor)
+        return None, [meeting_reason(tdef)]
+    stamps = _stamps(facts)
+    return choose_capacity(
+        actor,
+        tdef.roles,
+        facts.organisation_id,
+        lambda capacity: guard_reasons(tdef.guards, rtype.name, stamps, capacity),
+    )
 
 
 def meeting_reason(tdef: TransitionDef) -> Reason:
@@ -277,14 +309,15 @@ def _authorise(
     facts: RecordFacts,
     actor: Actor,
     in_session: bool = False,
-) -> TransitionDef:
-    """Check role, then separation of duties, then that the transition leaves the state."""
+) -> tuple[TransitionDef, Actor]:
+    """Check role, then separation of duties, then that the transition leaves the state; return
+    the definition and the capacity the actor fires it through."""
     candidates = workflow.definitions(name)
     if not candidates:
         raise InvalidInput({"transition": [f"Action inconnue : « {name} »."]})
     tdef = workflow.definition(name, facts.state)
     for candidate in [tdef] if tdef else candidates:
-        reasons = _reasons(rtype, candidate, facts, actor, in_session)
+        capacity, reasons = _capacity(rtype, candidate, facts, actor, in_session)
         if not reasons:
             break
     if reasons:
@@ -298,7 +331,8 @@ def _authorise(
                 f"« {state.label} ».",
             )
         )
-    return tdef
+    assert capacity is not None
+    return tdef, capacity
 
 
 def missing_requirements(

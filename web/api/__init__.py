@@ -4,6 +4,7 @@ from flask import Flask
 
 from web.api import (
     audit,
+    delegations,
     events,
     organisations,
     poolings,
@@ -27,6 +28,7 @@ RESOURCES = (
     session,
     audit,
     events,
+    delegations,
     organisations,
     tokens,
     users,

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from engine.rules.policy import Actor
 from engine.services.tokens import actor_for_token
-from web.context import READS, is_api_request, reading, remember_actor
+from web.context import READS, is_api_request, reading, remember_actor, with_delegations
 from web.errors import error_response
 from web.login import CSRF
 
@@ -23,7 +23,7 @@ def _authenticate():
     caller = _bearer_actor() or _session_actor()
     if caller is None:
         return error_response(401)
-    remember_actor(caller)
+    remember_actor(with_delegations(caller))
     return None
 
 

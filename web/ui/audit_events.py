@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from engine.documents.display import INPUT_LABELS, Display, field_label
-from engine.documents.timeline import actor_names
+from engine.documents.timeline import actor_names, delegator_id, people
 from engine.models import AuditEvent
 from engine.records import registry
 from web.context import workflows
@@ -62,6 +62,8 @@ ACTIONS = {
     "user_deactivate": _l("désactivation d'un compte"),
     "user_reactivate": _l("réactivation d'un compte"),
     "token_create": _l("création d'un jeton d'API"),
+    "delegation_create": _l("délégation de rôles"),
+    "delegation_revoke": _l("fin anticipée d'une délégation"),
     "token_revoke": _l("révocation d'un jeton d'API"),
     "organisation_create": _l("création d'une structure"),
     "organisation_edit": _l("modification d'une structure"),
@@ -114,12 +116,14 @@ def action_label(record_type: str, code: str) -> str:
 def log_lines(session: Session, events: list[AuditEvent]) -> list[LogLine]:
     """Return the page's events in French, ready to show."""
     display = Display(session)
-    names = actor_names(session, {e.actor_id for e in events if e.actor_id is not None})
+    names = actor_names(session, people(events))
     return [_line(e, names, display) for e in events]
 
 
 def _line(event: AuditEvent, names, display: Display) -> LogLine:
     name, email = names.get(event.actor_id, (event.actor_label or _("système"), None))
+    if (delegator := delegator_id(event)) in names:
+        name = _("%(name)s pour le compte de %(other)s", name=name, other=names[delegator][0])
     return LogLine(
         event.position,
         event.occurred_at,

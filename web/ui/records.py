@@ -100,6 +100,8 @@ class TransitionChoice:
     errors: list[str] = field(default_factory=list)
     # Refused only because a committee decides it in session: the page says where, not why not.
     in_session: bool = False
+    # Whom the user would act for (a delegation), when their own roles do not allow it.
+    on_behalf_of: str | None = None
 
 
 @dataclass
@@ -165,6 +167,7 @@ def _choice(kind: str, facts: RecordFacts, option: TransitionOption, posted: dic
         inputs,
         [m for messages in errors.values() for m in messages],
         in_session=bool(option.reasons) and option.reasons[0].code == MEETING_REQUIRED,
+        on_behalf_of=option.on_behalf_of,
     )
 
 
