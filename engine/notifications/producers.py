@@ -6,7 +6,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from engine.db.database import Database
+from engine.notifications.dispatch import dispatch
 
 Producer = Callable[[Database, Callable[[], datetime]], int]
 
-PRODUCERS: tuple[Producer, ...] = ()
+# dispatch first: the audit log's events become messages before anything is sent.
+PRODUCERS: tuple[Producer, ...] = (dispatch,)
