@@ -90,8 +90,13 @@ def request_reset(uow: UnitOfWork, email: str, address: str, locale: str | None 
         _audit(uow, user, now, "password_reset_requested", {"address": address, "sent": reason})
         uow.commit()
         return
-    reset = _issue(uow, user, address, locale, now)
-    data = {"address": address, "sent": "mail", "reset_id": reset.id, "expires_at": reset.expires_at}
+    reset = _issue(uow, user, locale, now)
+    data = {
+        "address": address,
+        "sent": "mail",
+        "reset_id": reset.id,
+        "expires_at": reset.expires_at,
+    }
     _audit(uow, user, now, "password_reset_requested", data)
     uow.commit()
 
@@ -125,9 +130,7 @@ def reset_password(uow: UnitOfWork, secret: str, new_password: str) -> User:
     return user
 
 
-def _issue(
-    uow: UnitOfWork, user: User, address: str, locale: str | None, now: datetime
-) -> PasswordReset:
+def _issue(uow: UnitOfWork, user: User, locale: str | None, now: datetime) -> PasswordReset:
     secret = secrets.token_urlsafe(32)
     reset = PasswordReset(
         user_id=user.id,
@@ -145,7 +148,6 @@ def _issue(
         "secret_path": PATH + secret,
         "expires_at": reset.expires_at.isoformat(),
         "minutes": int(LIFETIME.total_seconds() // 60),
-        "address": address,
     }
     message = Message(
         f"password_reset:{reset.id}", TEMPLATE, user.email, language, context, recipient_id=user.id
@@ -167,7 +169,9 @@ def _valid(
     reason = _invalidity(uow, reset, user, now)
     if reason is not None:
         if lock:
-            _audit(uow, user, now, "password_reset_refused", {"reset_id": reset.id, "reason": reason})
+            _audit(
+                uow, user, now, "password_reset_refused", {"reset_id": reset.id, "reason": reason}
+            )
         raise InvalidResetLink(reason)
     return reset, user
 

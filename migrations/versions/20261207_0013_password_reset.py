@@ -47,9 +47,7 @@ def upgrade() -> None:
         sa.Column("at", UTC_DATETIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_password_reset_request")),
     )
-    op.create_index(
-        "ix_password_reset_request_email_at", "password_reset_request", ["email", "at"]
-    )
+    op.create_index("ix_password_reset_request_email_at", "password_reset_request", ["email", "at"])
     op.create_index(
         "ix_password_reset_request_address_at", "password_reset_request", ["address", "at"]
     )
