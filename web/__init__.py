@@ -50,6 +50,8 @@ def register_config(app: Flask, settings: Settings) -> None:
         # Requests larger than this get a 413 before any view reads them (the import page,
         # marked with web.security.body_limit, accepts its 20 MB files).
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # The forgotten-password pages need mail: offered when an SMTP server is configured.
+        MAILLAGE_PASSWORD_RESET=bool(os.environ.get("MAILLAGE_SMTP_URL", "").strip()),
     )
 
 

@@ -15,6 +15,7 @@ from engine.models.meeting import (
 )
 from engine.models.notification import FREQUENCIES, OutboxCursor, OutboxMessage
 from engine.models.organisation import ORGANISATION_KINDS, Organisation
+from engine.models.password_reset import PasswordReset, PasswordResetRequest
 from engine.models.pooling import POOLING_KINDS, Pooling
 from engine.models.record import WorkflowRecord
 from engine.models.scheme import PARTNER_ROLES, Scheme, SchemeFunder, SchemePartner
@@ -46,6 +47,8 @@ __all__ = [
     "Organisation",
     "OutboxCursor",
     "OutboxMessage",
+    "PasswordReset",
+    "PasswordResetRequest",
     "Pooling",
     "Recusal",
     "ReferenceCounter",

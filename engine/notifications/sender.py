@@ -31,6 +31,8 @@ LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=6)
+# Context values whose names start with this are erased once the message is sent.
+SECRET = "secret_"
 _t = OutboxMessage.__table__
 
 
@@ -157,11 +159,15 @@ def _with_base(message: Claimed, settings: MailSettings) -> dict[str, Any]:
 
 
 def _mark_sent(db: Database, clock, message: Claimed, subject: str) -> None:
+    values: dict[str, Any] = {"status": "sent", "sent_at": clock(), "lease_until": None}
+    if any(name.startswith(SECRET) for name in message.context):
+        # A secret (a password-reset link) is kept only until it is handed over.
+        values["context"] = {k: v for k, v in message.context.items() if not k.startswith(SECRET)}
     with UnitOfWork(db, clock=clock) as uow:
         uow.begin_write().execute(
             update(_t)
             .where(_t.c.id == message.id, _t.c.status == "sending")
-            .values(status="sent", sent_at=clock(), lease_until=None, subject=subject[:300])
+            .values(subject=subject[:300], **values)
         )
         uow.commit()
 

@@ -37,6 +37,8 @@ class Tour:
 
 PAGES = [
     Tour("connexion", None, "/connexion", ("button", "Se connecter")),
+    Tour("mot-de-passe-oublie", None, "/mot-de-passe-oublie", ("button", "Recevoir un lien")),
+    Tour("mot-de-passe-lien-perime", None, "/mot-de-passe/lien-perime", status=410),
     Tour("a-traiter", "cotech", "/a-traiter"),
     Tour(
         "dispositifs",

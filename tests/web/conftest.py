@@ -22,6 +22,7 @@ def app(world: World, tmp_path) -> Flask:  # noqa: F811
     url = world.db.url.render_as_string(hide_password=False)
     app = create_app(Settings(instance_path=tmp_path, database_url=url, secret_key="test-key"))
     app.config["TESTING"] = True
+    app.config["MAILLAGE_PASSWORD_RESET"] = True  # as with MAILLAGE_SMTP_URL set
     yield app
     from web import DATABASE
 

@@ -47,7 +47,8 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(local_path(request.args.get("next")) or url_for("worklist.index"))
     if request.method == "GET":
-        return render_template("ui/sign_in.html", email="")
+        # After a password reset, the account's address is filled in.
+        return render_template("ui/sign_in.html", email=request.args.get("email", "")[:254])
     email, device = request.form.get("email", "").strip(), known_device()
     try:
         with writing() as work:
