@@ -19,6 +19,10 @@ WORKFLOW = default_registry().current("scheme")
 
 @pytest.fixture
 def history(world, test_clock):
+    return make_history(world, test_clock)
+
+
+def make_history(world, test_clock):
     """Five schemes submitted together; four rejected after 1, 2, 4 and 10 days (the last one
     of the other organisation), the fifth sent back after 12 h and submitted again 3 days
     later, still recorded."""
