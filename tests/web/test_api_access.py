@@ -185,6 +185,7 @@ def test_no_token_gets_401_on_every_record_endpoint(world, client):
         ("post", f"{SCHEMES}/{ref.id}/transitions"),
         ("get", f"{SCHEMES}/{ref.id}/events"),
         ("get", "/api/v1/poolings"),
+        ("get", "/api/v1/reports/time-in-state"),
     ]:
         response = getattr(client, method)(path, json={} if method != "get" else None)
         assert response.status_code == 401, (method, path)

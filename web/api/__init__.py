@@ -8,6 +8,7 @@ from web.api import (
     organisations,
     poolings,
     reference,
+    reports,
     schemes,
     session,
     tokens,
@@ -30,6 +31,7 @@ RESOURCES = (
     organisations,
     tokens,
     users,
+    reports,
 )
 
 

@@ -19,7 +19,7 @@ from web.report_filters import REPORT_ROLES, TYPES, parse_report_filters
 from web.ui.admin_common import organisations
 from web.ui.common import roles_required, signin_required
 
-blueprint = signin_required(Blueprint("reports", __name__, url_prefix="/rapports"))
+blueprint = signin_required(Blueprint("report", __name__, url_prefix="/rapports"))
 
 EXPORTS = {
     "csv": ("text/csv", export.write_csv),
