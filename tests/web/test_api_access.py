@@ -189,6 +189,7 @@ def test_no_token_gets_401_on_every_record_endpoint(world, client):
         ("post", "/api/v1/delegations"),
         ("get", "/api/v1/delegations/1"),
         ("delete", "/api/v1/delegations/1"),
+        ("get", "/api/v1/reports/time-in-state"),
     ]:
         response = getattr(client, method)(path, json={} if method != "get" else None)
         assert response.status_code == 401, (method, path)

@@ -9,6 +9,7 @@ from web.api import (
     organisations,
     poolings,
     reference,
+    reports,
     schemes,
     session,
     tokens,
@@ -32,6 +33,7 @@ RESOURCES = (
     organisations,
     tokens,
     users,
+    reports,
 )
 
 
