@@ -4,7 +4,7 @@ The user_role check gains `coordinator` (SQLite rebuilds the table through batch
 PostgreSQL replaces the constraint).
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-07 14:20:00
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | Sequence[str] | None = "0010"
+down_revision: str | Sequence[str] | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
