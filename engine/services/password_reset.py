@@ -34,6 +34,7 @@ PATH = "/mot-de-passe/"
 EMAIL_LIMIT = Limit(3, timedelta(minutes=15))
 ADDRESS_LIMIT = Limit(10, timedelta(minutes=15))
 KEPT = max(EMAIL_LIMIT.window, ADDRESS_LIMIT.window)
+KEPT_LINKS = timedelta(days=1)
 INVALID = (
     "Ce lien de réinitialisation n'est plus valable : il a déjà servi, il a expiré, un lien plus "
     "récent l'a remplacé ou le mot de passe a changé depuis. Demandez-en un nouveau."
@@ -131,6 +132,9 @@ def reset_password(uow: UnitOfWork, secret: str, new_password: str) -> User:
 
 
 def _issue(uow: UnitOfWork, user: User, locale: str | None, now: datetime) -> PasswordReset:
+    # A user's links older than a day are dead anyway: they go, so the table stays small.
+    stale = (PasswordReset.user_id == user.id) & (PasswordReset.created_at < now - KEPT_LINKS)
+    uow.session.execute(delete(PasswordReset).where(stale))
     secret = secrets.token_urlsafe(32)
     reset = PasswordReset(
         user_id=user.id,
