@@ -6,7 +6,9 @@ talks to the mail server — the link is written to the outbox in the same trans
 by the worker after commit. The link holds 256 random bits (`secrets.token_urlsafe(32)`); only
 their SHA-256 is stored. It works once, for 30 minutes, if it is the user's newest link and the
 password is still the one it was issued against. Using it sets the new password, ends every
-session and lifts the sign-in limits, as an administrator's reset would. See docs/security.md.
+session and lifts the sign-in limits, as an administrator's reset would. No itsdangerous
+signature on top: the stored hash already proves the server issued the link, and only the row
+can make it single use and revocable (docs/security.md, "Forgotten passwords").
 """
 
 import hashlib
