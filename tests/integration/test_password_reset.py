@@ -3,6 +3,8 @@
 
 import json
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
@@ -256,3 +258,27 @@ def test_a_rolled_back_request_mails_nothing(world, test_clock, mail_server, mai
     with UnitOfWork(world.db, clock=test_clock) as uow:
         reset._issue(uow, uow.session.get(User, world.actors["owner"].id), "fr", test_clock())
     assert deliver(world.db, mail_settings, test_clock).claimed == 0
+
+
+def test_two_uses_at_once_set_one_password(world, test_clock, mail_server, mail_settings):
+    ask(world.db, test_clock)
+    deliver(world.db, mail_settings, test_clock)
+    secret = link_in(mail_server)
+    barrier = threading.Barrier(2)
+
+    def attempt(password):
+        barrier.wait(timeout=10)
+        try:
+            use(world.db, test_clock, secret, password)
+            return password
+        except InvalidResetLink as refused:
+            return refused.reason
+
+    passwords = [NEW, "une autre phrase encore plus longue"]
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(attempt, passwords))
+
+    assert "used" in outcomes
+    [chosen] = [o for o in outcomes if o != "used"]
+    assert verify_password(user(world.db).password_hash, chosen)
+    assert len(events(world.db, "password_reset_by_mail")) == 1

@@ -127,3 +127,15 @@ def test_the_pages_speak_english(browser) -> None:
     browser.post("/langue", {"locale": "en"})
     page = browser.get("/mot-de-passe-oublie").get_data(as_text=True)
     assert "Forgotten password" in page
+
+
+def test_env_offers_the_reset_only_with_an_smtp_server(monkeypatch, tmp_path):
+    from engine.db.config import Settings
+    from web import DATABASE, create_app
+
+    settings = Settings(instance_path=tmp_path, database_url="sqlite://", secret_key="k")
+    for value, offered in (("smtp://127.0.0.1:2525", True), ("", False)):
+        monkeypatch.setenv("MAILLAGE_SMTP_URL", value)
+        app = create_app(settings)
+        assert app.config["MAILLAGE_PASSWORD_RESET"] is offered
+        app.extensions[DATABASE].dispose()
