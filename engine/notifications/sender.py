@@ -21,7 +21,7 @@ from sqlalchemy import and_, or_, select, update
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
 from engine.models.notification import OutboxMessage
-from engine.notifications.mailer import Mailer, compose, is_permanent
+from engine.notifications.mailer import Mailer, encode, is_permanent
 from engine.notifications.rendering import render
 from engine.notifications.settings import MailSettings
 
@@ -142,7 +142,8 @@ def _send_one(db, settings, clock, mailer: Mailer, message: Claimed) -> Tally:
         log.exception("notification %s: rendering failed", message.key)
         return _fail(db, clock, message, f"gabarit {message.template} : {exc}", permanent=True)
     try:
-        mailer.send(compose(settings, message.recipient_email, message.key, rendered))
+        data = encode(settings, message.recipient_email, message.key, rendered)
+        mailer.send_bytes(message.recipient_email, data)
     except smtplib.SMTPServerDisconnected:
         raise
     except smtplib.SMTPException as exc:
