@@ -27,6 +27,7 @@ from engine.models.audit import AuditEvent
 from engine.models.notification import OutboxCursor
 from engine.notifications.notices import notices
 from engine.notifications.outbox import enqueue
+from engine.notifications.sender import ASYNC_COMMIT
 from engine.rules.workflow import WorkflowRegistry, default_registry
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,11 @@ def _dispatch_batch(db: Database, clock, registry: WorkflowRegistry, batch: int)
     reached = events[-1].position if len(events) == batch else head
     with UnitOfWork(db, clock=clock) as uow:
         conn = uow.begin_write()
+        if db.is_postgresql:
+            # The messages and the cursor's advance are lost or kept together: a crash of the
+            # database server that forgot them would have them written again, under the same
+            # keys. Not waiting for the disk keeps the dispatcher off the requests' commits.
+            conn.execute(ASYNC_COMMIT)
         if _locked_cursor(conn, db.is_postgresql) != after:
             return 0  # another worker dispatched meanwhile: read again from where it stopped
         written = enqueue(conn, messages, now)
