@@ -26,15 +26,17 @@ import smtplib
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.policy import compat32
 from pathlib import Path
 
 import yaml
 from aiosmtpd.controller import Controller
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
-from benchmarks.engine import DEFAULT_PG, bench_schema, prepare
+from benchmarks.engine import DEFAULT_PG, prepare
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
 from engine.models import User, UserRole
@@ -251,6 +253,29 @@ def measure(label: str, db: Database, url: str, args) -> dict:
     with UnitOfWork(db) as uow:
         assert uow.connection.execute(select(func.count()).select_from(OutboxMessage)).scalar()
     return figures
+
+
+SCHEMA = "maillage_bench_notifications"
+
+
+@contextmanager
+def bench_schema(url: str) -> Iterator[tuple[Database, str]]:
+    """A fresh schema of its own on the server (other benchmarks use theirs), and a database
+    searching it first; dropped afterwards, whatever happened."""
+    admin = Database(url)
+    with admin.engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    separator = "&" if "?" in url else "?"
+    scoped = f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
+    db = Database(scoped)
+    try:
+        yield db, scoped
+    finally:
+        db.dispose()
+        with admin.engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        admin.dispose()
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -33,7 +33,7 @@ from engine.rules.workflow import WorkflowRegistry, default_registry
 log = logging.getLogger(__name__)
 
 CURSOR = "audit"
-BATCH = 500
+BATCH = 100
 TOO_OLD = timedelta(days=3)
 
 _events = AuditEvent.__table__
