@@ -11,17 +11,18 @@ refusal (5xx), a template error or too many attempts make it a dead letter.
 
 import logging
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, text, update
 
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
 from engine.models.notification import OutboxMessage
-from engine.notifications.mailer import Mailer, compose, is_permanent
+from engine.notifications.mailer import Mailer, encode, is_permanent
 from engine.notifications.rendering import render
 from engine.notifications.settings import MailSettings
 
@@ -34,6 +35,9 @@ LAST_RETRY = timedelta(hours=6)
 # Context values whose names start with this are erased once the message is sent.
 SECRET = "secret_"
 _t = OutboxMessage.__table__
+ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
+ASYNC_SESSION = text("SET synchronous_commit = off")
+SYNC_SESSION = text("RESET synchronous_commit")
 
 
 @dataclass(frozen=True)
@@ -125,9 +129,9 @@ def send_due(
     if not claimed:
         return tally
     try:
-        with Mailer(settings) as mailer:
+        with Mailer(settings) as mailer, _marking(db, clock) as mark:
             for message in claimed:
-                tally += _send_one(db, settings, clock, mailer, message)
+                tally += _send_one(db, settings, clock, mailer, message, mark)
                 if on_sent is not None:
                     on_sent(message)
     except OSError as exc:
@@ -137,20 +141,21 @@ def send_due(
     return tally
 
 
-def _send_one(db, settings, clock, mailer: Mailer, message: Claimed) -> Tally:
+def _send_one(db, settings, clock, mailer: Mailer, message: Claimed, mark) -> Tally:
     try:
         rendered = render(message.template, message.locale, _with_base(message, settings))
     except Exception as exc:  # a template bug is a dead letter, not a crash loop
         log.exception("notification %s: rendering failed", message.key)
         return _fail(db, clock, message, f"gabarit {message.template} : {exc}", permanent=True)
     try:
-        mailer.send(compose(settings, message.recipient_email, message.key, rendered))
+        data = encode(settings, message.recipient_email, message.key, rendered)
+        mailer.send_bytes(message.recipient_email, data)
     except smtplib.SMTPServerDisconnected:
         raise
     except smtplib.SMTPException as exc:
         # A refusal of this message (smtplib's errors are OSErrors too: caught first).
         return _fail(db, clock, message, f"{type(exc).__name__}: {exc}", is_permanent(exc))
-    _mark_sent(db, clock, message, rendered.subject)
+    mark(message, rendered.subject)
     return Tally(sent=1)
 
 
@@ -158,17 +163,45 @@ def _with_base(message: Claimed, settings: MailSettings) -> dict[str, Any]:
     return {**message.context, "base_url": settings.base_url}
 
 
-def _mark_sent(db: Database, clock, message: Claimed, subject: str) -> None:
-    values: dict[str, Any] = {"status": "sent", "sent_at": clock(), "lease_until": None}
+@contextmanager
+def _marking(db: Database, clock) -> Iterator[Callable[[Claimed, str], None]]:
+    """How a batch marks each message sent, at once and in a transaction of its own.
+
+    On PostgreSQL, one connection for the batch, each mark a single autocommitted UPDATE (one
+    round trip instead of five), committed without waiting for the disk: a worker that dies
+    after it loses nothing (the server has it); only a crash of the database server itself
+    could forget the marks of its last fraction of a second, and those messages would go
+    again with their same Message-ID. On SQLite, a write unit of work per mark.
+    """
+    if not db.is_postgresql:
+        yield lambda message, subject: _mark_sent(db, clock, message, subject)
+        return
+    with db.engine.connect() as conn:
+        auto = conn.execution_options(isolation_level="AUTOCOMMIT")
+        auto.execute(ASYNC_SESSION)
+        try:
+            yield lambda message, subject: auto.execute(_sent(message, subject, clock()))
+        except BaseException:
+            conn.invalidate()  # never back to the pool with the session's setting
+            raise
+        auto.execute(SYNC_SESSION)
+
+
+def _sent(message: Claimed, subject: str, now: datetime):
+    values: dict[str, Any] = {"status": "sent", "sent_at": now, "lease_until": None}
     if any(name.startswith(SECRET) for name in message.context):
         # A secret (a password-reset link) is kept only until it is handed over.
         values["context"] = {k: v for k, v in message.context.items() if not k.startswith(SECRET)}
+    return (
+        update(_t)
+        .where(_t.c.id == message.id, _t.c.status == "sending")
+        .values(subject=subject[:300], **values)
+    )
+
+
+def _mark_sent(db: Database, clock, message: Claimed, subject: str) -> None:
     with UnitOfWork(db, clock=clock) as uow:
-        uow.begin_write().execute(
-            update(_t)
-            .where(_t.c.id == message.id, _t.c.status == "sending")
-            .values(subject=subject[:300], **values)
-        )
+        uow.begin_write().execute(_sent(message, subject, clock()))
         uow.commit()
 
 

@@ -1,9 +1,12 @@
 """The dispatch: who is told when a record enters a state, read from the audit log after commit,
 once per person and event, in their language, held for a digest when they prefer one."""
 
+import threading
+
 import pytest
 from sqlalchemy import func, select, update
 
+from engine.db.database import Database
 from engine.db.uow import UnitOfWork
 from engine.models.audit import AuditEvent
 from engine.models.meeting import Meeting
@@ -233,3 +236,26 @@ def _events(world, ref: RecordRef):
 
 def _reference(world, ref: RecordRef) -> str:
     return _events(world, ref)[0].record_reference
+
+
+def test_two_dispatchers_at_once_write_each_message_once(world, test_clock):
+    for i in range(4):
+        world.scheme("recorded", title=f"Dispositif {i}")
+    url = world.db.url.render_as_string(hide_password=False)
+    databases = [Database(url) for _ in range(2)]
+    written: list[int] = []
+    try:
+        threads = [
+            threading.Thread(target=lambda d=d: written.append(dispatch(d, test_clock, batch=2)))
+            for d in databases
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        for database in databases:
+            database.dispose()
+    assert sum(written) == 8
+    assert len({row.key for row in messages(world)}) == len(messages(world)) == 8
+    assert cursor(world) == head(world)
