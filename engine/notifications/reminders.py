@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Integer, cast, null, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
@@ -34,6 +35,7 @@ from engine.rules.workflow import StateDef, Workflow, WorkflowRegistry, default_
 CURSOR = "reminders"
 KINDS = ("near", "passed", "escalation")
 _cursor = OutboxCursor.__table__
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 @dataclass(frozen=True)
@@ -73,14 +75,17 @@ def produce_reminders(
 
 
 def _advance(conn: Connection, lock: bool, now: datetime) -> datetime:
-    """Move the cursor to `now` and return where it was (the epoch when there was none)."""
+    """Move the cursor to `now` and return where it was (the epoch when there was none).
+
+    The row is made first if missing (a second worker doing the same waits, then skips it), then
+    read locked: two workers' passes follow each other, the second reading where the first left.
+    """
+    insert = _INSERTS[conn.dialect.name](_cursor).values(name=CURSOR, position=0)
+    conn.execute(insert.on_conflict_do_nothing(index_elements=["name"]))
     query = select(_cursor.c.position).where(_cursor.c.name == CURSOR)
     position = conn.scalar(query.with_for_update() if lock else query)
     stamp = int(now.timestamp())  # rounded down: windows overlap by under a second, keys dedupe
-    if position is None:
-        conn.execute(_cursor.insert().values(name=CURSOR, position=stamp))
-        position = 0
-    elif stamp > position:
+    if stamp > position:
         conn.execute(_cursor.update().where(_cursor.c.name == CURSOR).values(position=stamp))
     return datetime.fromtimestamp(position, UTC)
 
