@@ -22,6 +22,7 @@ from engine.clock import MARTINIQUE
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
 from engine.models import Pooling, Scheme
+from engine.notifications.dispatch import move_cursor_to_head
 from engine.rules.policy import SYSTEM, Actor
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
@@ -169,6 +170,14 @@ class _Builder:
         self.play_schemes()
         self.play_poolings()
         self.committee.plan_next()
+        self.forget_history()
+
+    def forget_history(self) -> None:
+        """Start the notifications' cursor at the audit log's head: the demo's invented past is
+        not news, and a first `maillage worker` must not mail it."""
+        with self.uow() as uow:
+            move_cursor_to_head(uow.begin_write())
+            uow.commit()
 
     def set_up(self) -> None:
         """The administrator is created by the system, then records organisations and users."""

@@ -1,5 +1,6 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for the tests."""
 
+import asyncio
 import socket
 import threading
 from dataclasses import dataclass
@@ -45,6 +46,9 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.server.delay:
+            # A slow server: the message is recorded, then accepted (250), only after the delay.
+            await asyncio.sleep(self.server.delay)
         mail = message_from_bytes(envelope.original_content, policy=policy.default)
         received = Received(envelope.mail_from, tuple(envelope.rcpt_tos), mail)
         with self.server.lock:
@@ -59,6 +63,7 @@ class MailServer:
         self.messages: list[Received] = []
         self.refused: set[str] = set()
         self.unavailable = False
+        self.delay = 0.0  # seconds each message takes to be accepted
         self.lock = threading.Lock()
         self.port = free_port()
         self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)

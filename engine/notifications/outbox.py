@@ -39,7 +39,9 @@ def enqueue(conn: Connection, messages: list[Message], now: datetime) -> int:
         return 0
     rows = [_row(message, now) for message in messages]
     insert = _INSERTS[conn.dialect.name](_table).on_conflict_do_nothing(index_elements=["key"])
-    return conn.execute(insert, rows).rowcount
+    # The rows written, counted by what RETURNING gives back (DO NOTHING returns no row for a
+    # key already there): an executemany's rowcount is -1 on PostgreSQL.
+    return len(conn.execute(insert.returning(_table.c.id), rows).all())
 
 
 def _row(message: Message, now: datetime) -> dict[str, Any]:

@@ -7,8 +7,11 @@ from datetime import datetime
 
 from engine.db.database import Database
 from engine.notifications.digests import produce_digests
+from engine.notifications.dispatch import dispatch
 from engine.notifications.reminders import produce_reminders
 
 Producer = Callable[[Database, Callable[[], datetime]], int]
 
-PRODUCERS: tuple[Producer, ...] = (produce_reminders, produce_digests)
+# dispatch first: the audit log's events become messages before anything is sent; digests
+# last, so that they carry what dispatch and the reminders held in the same pass.
+PRODUCERS: tuple[Producer, ...] = (dispatch, produce_reminders, produce_digests)

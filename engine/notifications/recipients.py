@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from engine.models.meeting import Meeting, MeetingMember
 from engine.models.user import User, UserRole
 
 LOCALES = ("fr", "en")
@@ -19,6 +20,8 @@ DEFAULT_LOCALE = "fr"
 
 _user = User.__table__
 _role = UserRole.__table__
+_meeting = Meeting.__table__
+_member = MeetingMember.__table__
 
 
 @dataclass(frozen=True)
@@ -112,4 +115,30 @@ def owners_by_organisation(
     )
     for row in conn.execute(query):
         found[row.organisation_id].append(_recipient(row))
+    return found
+
+
+def members_of_meetings(
+    conn: Connection | Session, meeting_ids: Iterable[int]
+) -> dict[int, list[Recipient]]:
+    """Return, for each meeting asked for, its active convened members and its secretary, each
+    once, by id; a meeting without any maps to an empty list."""
+    wanted = sorted({i for i in meeting_ids if i is not None})
+    found: dict[int, list[Recipient]] = {i: [] for i in wanted}
+    if not wanted:
+        return found
+    people = (
+        select(_member.c.meeting_id, _member.c.user_id)
+        .where(_member.c.meeting_id.in_(wanted))
+        .union(select(_meeting.c.id, _meeting.c.secretary_id).where(_meeting.c.id.in_(wanted)))
+        .subquery()
+    )
+    query = (
+        select(people.c.meeting_id, *_columns())
+        .join(_user, _user.c.id == people.c.user_id)
+        .where(_user.c.active.is_(True))
+        .order_by(people.c.meeting_id, _user.c.id)
+    )
+    for row in conn.execute(query):
+        found[row.meeting_id].append(_recipient(row))
     return found

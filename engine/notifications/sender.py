@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, text, update
 
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
 from engine.models.notification import OutboxMessage
-from engine.notifications.mailer import Mailer, compose, is_permanent
+from engine.notifications.mailer import Mailer, encode, is_permanent
 from engine.notifications.rendering import render
 from engine.notifications.settings import MailSettings
 
@@ -32,6 +32,7 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=6)
 _t = OutboxMessage.__table__
+ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ def _send_one(db, settings, clock, mailer: Mailer, message: Claimed) -> Tally:
         log.exception("notification %s: rendering failed", message.key)
         return _fail(db, clock, message, f"gabarit {message.template} : {exc}", permanent=True)
     try:
-        mailer.send(compose(settings, message.recipient_email, message.key, rendered))
+        data = encode(settings, message.recipient_email, message.key, rendered)
+        mailer.send_bytes(message.recipient_email, data)
     except smtplib.SMTPServerDisconnected:
         raise
     except smtplib.SMTPException as exc:
@@ -158,7 +160,14 @@ def _with_base(message: Claimed, settings: MailSettings) -> dict[str, Any]:
 
 def _mark_sent(db: Database, clock, message: Claimed, subject: str) -> None:
     with UnitOfWork(db, clock=clock) as uow:
-        uow.begin_write().execute(
+        conn = uow.begin_write()
+        if db.is_postgresql:
+            # Committed without waiting for the disk: a worker that dies after it loses nothing
+            # (PostgreSQL has it); only a crash of the database server itself could forget the
+            # last marks of a fraction of a second, and those messages would go again with
+            # their same Message-ID. A wait for the disk per message halved the throughput.
+            conn.execute(ASYNC_COMMIT)
+        conn.execute(
             update(_t)
             .where(_t.c.id == message.id, _t.c.status == "sending")
             .values(status="sent", sent_at=clock(), lease_until=None, subject=subject[:300])
