@@ -229,3 +229,20 @@ def test_two_workers_at_once_write_each_reminder_once(world, test_clock):
         list(pool.map(produce, range(2), timeout=120))
     # The passed reminder, to both COTECH members (no coordinator in this world), once.
     assert sorted(r.key.split(":")[4] for r in rows(world)) == ["passed", "passed"]
+
+
+def test_a_submission_told_to_a_daily_cotech_member_arrives_in_the_morning_digest(
+    world, test_clock, mail_server, mail_settings
+):
+    prefer(world, "cotech", "daily")
+    ref = world.scheme("recorded", title="Médiation de nuit")
+    worker = Worker(world.db, mail_settings, test_clock)  # every producer, dispatch first
+    worker.run_once()
+    assert mail_server.to("cotech@example.mq") == []
+    assert len(mail_server.to("cotech2@example.mq")) == 1  # immediate: told at once
+    at_next(test_clock, 7)
+    worker.run_once()
+    [mail] = mail_server.to("cotech@example.mq")
+    assert mail.subject.startswith("[Maillage] Récapitulatif du jour")
+    assert "« Médiation de nuit »" in mail.part("plain")
+    assert f"https://maillage.example/dispositifs/{ref.id}" in mail.part("plain")
