@@ -14,7 +14,7 @@ from itertools import groupby
 from typing import Any
 
 from jinja2 import TemplateError
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, or_, select, update
 
 from engine.clock import local
 from engine.db.database import Database
@@ -49,32 +49,50 @@ def period_start(frequency: str, now: datetime) -> datetime:
 def produce_digests(db: Database, clock: Callable[[], datetime]) -> int:
     """Write the digests due now and mark what they carry, in one transaction; return how
     many digests were written."""
+    now = clock()
+    # Most passes have nothing to do: they find it out without SQLite's write lock.
+    with UnitOfWork(db, clock=clock, autocommit_reads=True) as uow:
+        conn = uow.connection
+        if conn.execute(_held(now).limit(1)).first() is None and not _stray(conn):
+            return 0
     with UnitOfWork(db, clock=clock) as uow:
         conn = uow.begin_write()
-        now = clock()
         _release_immediate(conn, now)
         written = 0
-        for _user_id, rows in groupby(_held_rows(conn, now), key=lambda row: row.recipient_id):
-            written += _digest(conn, list(rows), now)
+        rows = conn.execute(_held(now)).all()
+        for _user_id, mine in groupby(rows, key=lambda row: row.recipient_id):
+            written += _digest(conn, list(mine), now)
         uow.commit()
     return written
+
+
+def _immediate():
+    return select(_user.c.id).where(_user.c.notification_frequency == "immediate")
+
+
+def _stray(conn: Connection) -> bool:
+    """Whether a message is held for someone who now wants each one at once."""
+    query = select(_outbox.c.id).where(
+        _outbox.c.status == "held", _outbox.c.recipient_id.in_(_immediate())
+    )
+    return conn.execute(query.limit(1)).first() is not None
 
 
 def _release_immediate(conn: Connection, now: datetime) -> None:
     """A message held for someone who now wants each one at once is sent at once: the
     preference changed between the dispatch reading it and the message being written."""
-    immediate = select(_user.c.id).where(_user.c.notification_frequency == "immediate")
     conn.execute(
         update(_outbox)
-        .where(_outbox.c.status == "held", _outbox.c.recipient_id.in_(immediate))
+        .where(_outbox.c.status == "held", _outbox.c.recipient_id.in_(_immediate()))
         .values(status="pending", next_attempt_at=now)
     )
 
 
-def _held_rows(conn: Connection, now: datetime):
-    """The held messages of active daily or weekly users written before the last 07:00 (the
-    earliest a period can start), by recipient then age."""
-    query = (
+def _held(now: datetime):
+    """The held messages due in a digest now: of active daily or weekly users, written before
+    the start of their current period; by recipient, then age."""
+    frequency = _user.c.notification_frequency
+    return (
         select(
             _outbox.c.id,
             _outbox.c.recipient_id,
@@ -83,27 +101,25 @@ def _held_rows(conn: Connection, now: datetime):
             _outbox.c.created_at,
             _user.c.email,
             _user.c.locale,
-            _user.c.notification_frequency.label("frequency"),
+            frequency.label("frequency"),
         )
         .join(_user, _user.c.id == _outbox.c.recipient_id)
         .where(
             _outbox.c.status == "held",
-            _outbox.c.created_at < period_start("daily", now),
             _user.c.active.is_(True),
-            _user.c.notification_frequency.in_(("daily", "weekly")),
+            or_(
+                (frequency == "daily") & (_outbox.c.created_at < period_start("daily", now)),
+                (frequency == "weekly") & (_outbox.c.created_at < period_start("weekly", now)),
+            ),
         )
         .order_by(_outbox.c.recipient_id, _outbox.c.id)
     )
-    return conn.execute(query)
 
 
 def _digest(conn: Connection, rows: list, now: datetime) -> int:
     """Write one user's digest for the current period and mark the messages it carries."""
     first = rows[0]
     start = period_start(first.frequency, now)
-    rows = [row for row in rows if row.created_at < start]
-    if not rows:
-        return 0
     locale = first.locale if first.locale in LOCALES else DEFAULT_LOCALE
     carried, items, broken = _items(rows, locale)
     key = f"digest:{first.recipient_id}:{start.date().isoformat()}"

@@ -7,11 +7,12 @@ roles are told). Those who must act are the roles of the spine transition leavin
 in "À traiter"): the owners of the record's organisation for an owner's state, and for a state
 a committee leaves only in session, the secretaries who put the record on a meeting's agenda.
 
-Each pass handles the moments (near, passed, escalation) that fell since the previous pass: the
-cursor `reminders` keeps the instant (seconds since the epoch) of the last one and advances with
-the messages, in one transaction. So each record type costs one query that selects, through the
+Each pass handles the moments (near, passed, escalation) that fell since the cursor `reminders`
+(seconds since the epoch): the instant of the last pass that wrote, advanced with its messages
+in one transaction. So each record type costs one query that selects, through the
 (state, state_changed_at) index, only the records whose moment falls in that window — never the
-whole inventory. A first pass (no cursor yet) catches up with everything already late, once.
+whole inventory — and a pass that finds nothing writes nothing. A first pass (no cursor yet)
+catches up with everything already late, once.
 Keys carry the instant the record entered its state: one reminder of each kind per recipient and
 per stay in the state, however many passes or workers.
 """
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Integer, cast, null, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
@@ -34,6 +36,8 @@ from engine.rules.workflow import StateDef, Workflow, WorkflowRegistry, default_
 CURSOR = "reminders"
 KINDS = ("near", "passed", "escalation")
 _cursor = OutboxCursor.__table__
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_POSITION = select(_cursor.c.position).where(_cursor.c.name == CURSOR)
 
 
 @dataclass(frozen=True)
@@ -55,34 +59,45 @@ class Due:
 def produce_reminders(
     db: Database, clock: Callable[[], datetime], workflows: WorkflowRegistry | None = None
 ) -> int:
-    """Write the reminders and escalations whose moment came since the last pass, and advance
-    the cursor, in one transaction; return how many messages were written."""
+    """Write the reminders and escalations whose moment came since the cursor and advance it,
+    in one transaction; return how many messages were written."""
     registry = workflows or default_registry()
-    with UnitOfWork(db, clock=clock) as uow:
-        conn = uow.begin_write()
-        now = clock()
-        since = _advance(conn, db.is_postgresql, now)
+    now = clock()
+    # Read and resolve without SQLite's write lock: most passes find nothing and write nothing
+    # (the cursor stays; the next window starts from it, no record is missed).
+    with UnitOfWork(db, clock=clock, autocommit_reads=True) as uow:
+        conn = uow.connection
+        after = conn.scalar(_POSITION)
+        since = datetime.fromtimestamp(after or 0, UTC)
         found = [
             due
             for rtype in RECORD_TYPES.values()
             for due in _due(conn, rtype, registry, since, now)
         ]
-        written = enqueue(conn, _messages(conn, found), now)
+        if not found:
+            return 0
+        messages = _messages(conn, found)
+    with UnitOfWork(db, clock=clock) as uow:
+        conn = uow.begin_write()
+        if conn.scalar(_POSITION.with_for_update() if db.is_postgresql else _POSITION) != after:
+            return 0  # another worker handled this window meanwhile
+        written = enqueue(conn, messages, now)
+        _advance(conn, now)
         uow.commit()
     return written
 
 
-def _advance(conn: Connection, lock: bool, now: datetime) -> datetime:
-    """Move the cursor to `now` and return where it was (the epoch when there was none)."""
-    query = select(_cursor.c.position).where(_cursor.c.name == CURSOR)
-    position = conn.scalar(query.with_for_update() if lock else query)
+def _advance(conn: Connection, now: datetime) -> None:
+    """Move the cursor to `now`, never back (made if missing: a second worker making it too
+    waits, then skips it)."""
     stamp = int(now.timestamp())  # rounded down: windows overlap by under a second, keys dedupe
-    if position is None:
-        conn.execute(_cursor.insert().values(name=CURSOR, position=stamp))
-        position = 0
-    elif stamp > position:
-        conn.execute(_cursor.update().where(_cursor.c.name == CURSOR).values(position=stamp))
-    return datetime.fromtimestamp(position, UTC)
+    insert = _INSERTS[conn.dialect.name](_cursor).values(name=CURSOR, position=stamp)
+    conn.execute(insert.on_conflict_do_nothing(index_elements=["name"]))
+    conn.execute(
+        _cursor.update()
+        .where(_cursor.c.name == CURSOR, _cursor.c.position < stamp)
+        .values(position=stamp)
+    )
 
 
 def moments(state: StateDef) -> dict[str, timedelta]:

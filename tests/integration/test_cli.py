@@ -118,7 +118,7 @@ def test_demo_builds_every_state_and_an_audit_trail_that_verifies(run: Run, db: 
     assert _count(db, Scheme) >= 40
     assert pooling_states == ["approved", "proposed", "recorded"]
     assert {"reopen", "send_back", "request_changes", "comment", "link_pooling"} <= actions
-    assert roles == {"owner", "cotech", "copil", "secretary", "admin"}
+    assert roles == {"owner", "cotech", "coordinator", "copil", "secretary", "admin"}
     assert len(dual) == 1
     assert all(instant.year in (2025, 2026) for instant in instants)
     assert all(time(7, 30) <= local(instant).time() <= time(17) for instant in instants)

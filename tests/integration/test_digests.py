@@ -1,6 +1,8 @@
 """Digests: what was held for a daily or weekly user goes out as one message at 07:00
 Martinique time (every day, or on Mondays), once per period, read from a real SMTP server."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
@@ -192,3 +194,55 @@ def test_the_digest_is_written_in_the_same_transaction_as_the_marks(world, test_
     [first, second, digest] = rows(world)
     assert (first.status, second.status, digest.status) == ("digested", "digested", "pending")
     assert digest.context["frequency"] == "weekly" and len(digest.context["items"]) == 2
+
+
+def test_two_workers_at_once_write_one_digest(world, test_clock):
+    prefer(world, "cotech", "daily")
+    hold(world, test_clock, "cotech", 3)
+    at_next(test_clock, 7)
+    barrier = threading.Barrier(2)
+
+    def produce(_):
+        barrier.wait(timeout=30)
+        return produce_digests(world.db, test_clock)
+
+    with ThreadPoolExecutor(2) as pool:
+        written = sorted(pool.map(produce, range(2), timeout=120))
+    assert written == [0, 1]
+    digests = [r for r in rows(world) if r.template == "digest"]
+    assert len(digests) == 1
+    assert {r.digest_id for r in rows(world) if r.template != "digest"} == {digests[0].id}
+
+
+def test_two_workers_at_once_write_each_reminder_once(world, test_clock):
+    from engine.notifications.reminders import produce_reminders
+
+    world.scheme("recorded")
+    test_clock.advance(days=30)
+    barrier = threading.Barrier(2)
+
+    def produce(_):
+        barrier.wait(timeout=30)
+        return produce_reminders(world.db, test_clock)
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(produce, range(2), timeout=120))
+    # The passed reminder, to both COTECH members (no coordinator in this world), once.
+    assert sorted(r.key.split(":")[4] for r in rows(world)) == ["passed", "passed"]
+
+
+def test_a_submission_told_to_a_daily_cotech_member_arrives_in_the_morning_digest(
+    world, test_clock, mail_server, mail_settings
+):
+    prefer(world, "cotech", "daily")
+    ref = world.scheme("recorded", title="Médiation de nuit")
+    worker = Worker(world.db, mail_settings, test_clock)  # every producer, dispatch first
+    worker.run_once()
+    assert mail_server.to("cotech@example.mq") == []
+    assert len(mail_server.to("cotech2@example.mq")) == 1  # immediate: told at once
+    at_next(test_clock, 7)
+    worker.run_once()
+    [mail] = mail_server.to("cotech@example.mq")
+    assert mail.subject.startswith("[Maillage] Récapitulatif du jour")
+    assert "« Médiation de nuit »" in mail.part("plain")
+    assert f"https://maillage.example/dispositifs/{ref.id}" in mail.part("plain")

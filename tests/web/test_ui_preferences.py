@@ -1,5 +1,6 @@
 """The notification frequency: on the account page, in the admin's user page and in the API;
-audited; back to immediate, what was held for a digest is released."""
+audited; back to immediate, what was held for a digest is released. The coordinator role, and
+the workflow page's reminders and escalation."""
 
 from sqlalchemy import select
 
@@ -140,3 +141,14 @@ def test_the_api_shows_and_changes_the_frequency(api, world):
     assert by_admin.json["notification_frequency"] == "daily"
     assert by_admin.json["roles"] == ["coordinator", "copil"]
     assert len(_changes(world)) == 2
+
+
+def test_the_workflow_page_says_when_reminders_and_escalation_go(ui):
+    owner = ui("owner")
+    page = owner.get("/workflows").get_data(as_text=True)
+    assert "rappel 3 jours avant" in page
+    assert "7 jours de retard : coordinateur du COTECH prévenu" in page
+    assert "7 jours de retard : secrétaire de séance prévenu" in page
+    owner.post("/langue", {"locale": "en"})
+    page = owner.get("/workflows").get_data(as_text=True)
+    assert "reminder 3 days before" in page and "7 days late: COTECH coordinator told" in page

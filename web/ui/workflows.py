@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from engine.documents.display import INPUT_LABELS, field_label
@@ -25,6 +26,7 @@ ROLE_LABELS = {
     "cotech": _l("membre du COTECH"),
     "coordinator": _l("coordinateur du COTECH"),
     "copil": _l("membre du COPIL"),
+    "secretary": _l("secrétaire de séance"),
     "admin": _l("administrateur"),
 }
 GUARD_LABELS = {
@@ -54,6 +56,8 @@ class StateRow:
     deadline_days: int | None
     editors: str
     requires: list[str]
+    # When its deadline's reminders and escalation go out (docs/notifications.md).
+    reminders: list[str]
 
 
 @blueprint.app_template_global()
@@ -122,9 +126,28 @@ def state_rows(workflow: Workflow) -> list[StateRow]:
             state.deadline_days,
             ", ".join(str(ROLE_LABELS.get(r, r)) for r in sorted(state.editors)),
             _requirements(workflow.name, state),
+            _reminders(state),
         )
         for state in workflow.states.values()
     ]
+
+
+def _reminders(state: StateDef) -> list[str]:
+    days = state.remind_before_days
+    found = (
+        [ngettext("rappel %(num)s jour avant", "rappel %(num)s jours avant", days)] if days else []
+    )
+    if state.escalate_after_days:
+        roles = _(" ou ").join(str(ROLE_LABELS.get(r, r)) for r in state.escalate_to)
+        found.append(
+            ngettext(
+                "%(num)s jour de retard : %(roles)s prévenu",
+                "%(num)s jours de retard : %(roles)s prévenu",
+                state.escalate_after_days,
+                roles=roles,
+            )
+        )
+    return found
 
 
 def _who(t: TransitionDef) -> str:
