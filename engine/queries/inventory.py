@@ -184,10 +184,12 @@ def visible_to(actor: Actor, workflows: WorkflowRegistry | None = None):
 
 
 def _holds(actor: Actor, role: str):
-    if role not in actor.roles:
+    """SQL: as Actor.holds, for each capacity (own roles, then each delegation's)."""
+    held = [c for c in actor.capacities() if role in c.roles]
+    if not held:
         return false()
     if role == "owner":
-        return Scheme.organisation_id == actor.organisation_id
+        return or_(*(Scheme.organisation_id == c.organisation_id for c in held))
     return true()
 
 

@@ -10,6 +10,7 @@ from engine.clock import local
 from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, NotFound, NotPermitted
 from engine.models import AuditEvent, Scheme
+from engine.queries.inventory import visible_to
 from engine.queries.worklist import worklist
 from engine.rules.policy import Actor
 from engine.services.delegations import (
@@ -282,3 +283,15 @@ def test_the_worklists_queries_do_not_grow_with_its_items(world, test_clock):
     for i in range(4):
         world.scheme("recorded", title=f"Autre {i}")
     assert statements() == few
+
+
+def test_the_inventory_shows_the_delegators_drafts_to_the_delegate(world, test_clock):
+    draft = world.scheme("draft")
+    delegate(world, test_clock, "owner", "other_owner", roles=("owner",))
+    with UnitOfWork(world.db) as uow:
+
+        def seen(actor):
+            return set(uow.session.scalars(select(Scheme.id).where(visible_to(actor))))
+
+        assert draft.id not in seen(world.actors["other_owner"])
+        assert draft.id in seen(acting(uow.connection, world.actors["other_owner"], uow.clock()))
