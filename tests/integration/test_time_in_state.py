@@ -113,7 +113,7 @@ def _sample(db):
 def test_percentiles_match_linear_interpolation(db):
     rows, source = _sample(db)
     with UnitOfWork(db) as uow:
-        got = tis._percentiles(uow.session, source, [source.c.state])
+        [got] = tis._percentiles(uow.session, source, [[source.c.state]])
     for group in "abc":
         data = sorted(s for g, s in rows if g == group)
         deciles = statistics.quantiles(data, n=10, method="inclusive")
@@ -127,7 +127,7 @@ def test_percentiles_match_linear_interpolation(db):
 def test_percentiles_match_postgresql_percentile_cont(db):
     _, source = _sample(db)
     with UnitOfWork(db) as uow:
-        got = tis._percentiles(uow.session, source, [source.c.state])
+        [got] = tis._percentiles(uow.session, source, [[source.c.state]])
         theirs = uow.session.execute(
             select(
                 source.c.state,
