@@ -46,14 +46,13 @@ SELECT e.state, s.organisation_id, {{seconds}} AS seconds
 FROM e JOIN scheme s ON s.id = e.record_id
 WHERE e.left_at IS NOT NULL AND e.state IN {MEASURED}
 """
-LEADS = """
-SELECT s.organisation_id, {seconds} AS seconds
+LEADS = f"""
+SELECT s.organisation_id, {{seconds}} AS seconds
 FROM (SELECT record_id, min(occurred_at) AS at FROM audit_event
       WHERE record_type = 'scheme' AND to_state IN ('approved', 'rejected')
       GROUP BY record_id) d
 JOIN (SELECT record_id, min(occurred_at) AS at FROM audit_event
-      WHERE record_type = 'scheme'
-        AND (action = 'submit' OR (action = 'create' AND to_state <> 'draft'))
+      WHERE record_type = 'scheme' AND to_state IN {MEASURED}
       GROUP BY record_id) u ON u.record_id = d.record_id
 JOIN scheme s ON s.id = d.record_id
 """
