@@ -21,7 +21,7 @@ from sqlalchemy import (
     CTE,
     ColumnElement,
     Integer,
-    and_,
+    case,
     cast,
     extract,
     func,
@@ -81,13 +81,14 @@ def time_in_state(session: Session, filters: Filters, workflow: Workflow) -> Rep
     states = measured_states(workflow)
     report = Report(states)
     stays = _stays(session, filters, states)
-    for (state,), stat in _percentiles(session, stays, [stays.c.state]).items():
-        report.per_state[state] = stat
-    by_org = _percentiles(session, stays, [stays.c.state, stays.c.organisation_id])
-    report.per_organisation = {(s, o): stat for (s, o), stat in by_org.items()}
-    leads = _leads(session, filters, workflow.initial)
-    report.lead = _percentiles(session, leads, []).get(())
-    by_org = _percentiles(session, leads, [leads.c.organisation_id])
+    per_state, by_org = _percentiles(
+        session, stays, [[stays.c.state], [stays.c.state, stays.c.organisation_id]]
+    )
+    report.per_state = {state: stat for (state,), stat in per_state.items()}
+    report.per_organisation = by_org
+    leads = _leads(session, filters, states)
+    overall, by_org = _percentiles(session, leads, [[], [leads.c.organisation_id]])
+    report.lead = overall.get(())
     report.lead_per_organisation = {o: stat for (o,), stat in by_org.items()}
     report.open = _open(session, filters, states)
     ids = {o for _, o in report.per_organisation} | set(report.lead_per_organisation)
@@ -157,68 +158,75 @@ def _same_organisation(org, filters: Filters) -> list[ColumnElement[bool]]:
     return [] if filters.organisation_id is None else [org == filters.organisation_id]
 
 
-def _leads(session: Session, filters: Filters, initial: str) -> CTE:
-    """The decided records: (organisation_id, seconds) from first submission to decision."""
+def _leads(session: Session, filters: Filters, states: list[str]) -> CTE:
+    """The decided records: (organisation_id, seconds) from first submission to decision.
+
+    Submitted is the first entry into a measured state: a draft's submission, or the creation
+    of a record that starts past any draft (a pooling, an imported scheme). One pass over the
+    record's state-changing events, grouped by record.
+    """
     ev = AuditEvent
-    submitted = (
-        select(ev.record_id, func.min(ev.occurred_at).label("at"))
-        .where(
-            ev.record_type == filters.kind,
-            # Submitted: a draft's `submit`, or a record created past its draft (a pooling, an
-            # imported scheme).
-            or_(ev.action == "submit", and_(ev.action == "create", ev.to_state != initial)),
-        )
-        .group_by(ev.record_id)
-        .subquery("submitted")
+    first = select(
+        ev.record_id,
+        func.min(case((ev.to_state.in_(states), ev.occurred_at))).label("submitted"),
+        func.min(case((ev.to_state.in_(DECISIONS), ev.occurred_at))).label("decided"),
     )
-    decided = (
-        select(ev.record_id, func.min(ev.occurred_at).label("at"))
-        .where(ev.record_type == filters.kind, ev.to_state.in_(DECISIONS))
+    per_record = (
+        first.where(ev.record_type == filters.kind, ev.to_state.isnot(None))
         .group_by(ev.record_id)
-        .subquery("decided")
+        .subquery("per_record")
     )
     model, org = _organisation(filters.kind)
+    decided, submitted = per_record.c.decided, per_record.c.submitted
     return (
         select(
             org.label("organisation_id"),
-            _seconds(session, decided.c.at, submitted.c.at).label("seconds"),
+            _seconds(session, decided, submitted).label("seconds"),
         )
-        .select_from(decided)
-        .join(submitted, submitted.c.record_id == decided.c.record_id)
-        .join(model, model.id == decided.c.record_id)
-        .where(*_within(decided.c.at, filters), *_same_organisation(org, filters))
+        .select_from(per_record)
+        .join(model, model.id == per_record.c.record_id)
+        .where(
+            decided.isnot(None),
+            submitted.isnot(None),
+            *_within(decided, filters),
+            *_same_organisation(org, filters),
+        )
         .cte("leads")
     )
 
 
-def _percentiles(session: Session, source: CTE, groups: list) -> dict[tuple, Stat]:
-    """Count, median and 90th percentile (in days) of `source.seconds` per group."""
-    partition = groups or None
-    ranked = select(
-        *groups,
-        source.c.seconds,
-        (func.row_number().over(partition_by=partition, order_by=source.c.seconds) - 1).label(
-            "rank"
-        ),
-        func.count().over(partition_by=partition).label("n"),
-    ).subquery("ranked")
-    keys = [ranked.c[g.name] for g in groups]
-    wanted = [r for p in (MEDIAN, P90) for r in _ranks(ranked.c.n, *p)]
-    rows = session.execute(
-        select(*keys, ranked.c.n, ranked.c.rank, ranked.c.seconds).where(
-            or_(*(ranked.c.rank == r for r in wanted))
+def _percentiles(session: Session, source: CTE, levels: list[list]) -> list[dict[tuple, Stat]]:
+    """Count, median and 90th percentile (in days) of `source.seconds` per group, for each
+    level of grouping (a list of columns; [] for the whole), all in one pass over `source`."""
+    ranks, wanted = [], []
+    for i, groups in enumerate(levels):
+        partition = groups or None
+        order = func.row_number().over(partition_by=partition, order_by=source.c.seconds)
+        ranks += [
+            (order - 1).label(f"rank{i}"),
+            func.count().over(partition_by=partition).label(f"n{i}"),
+        ]
+    keys = sorted({c.name for groups in levels for c in groups})
+    ranked = select(*(source.c[k] for k in keys), source.c.seconds, *ranks).subquery("ranked")
+    for i in range(len(levels)):
+        rank, n = ranked.c[f"rank{i}"], ranked.c[f"n{i}"]
+        wanted += [rank == r for p in (MEDIAN, P90) for r in _ranks(n, *p)]
+    rows = session.execute(select(ranked).where(or_(*wanted))).mappings().all()
+    out = []
+    for i, groups in enumerate(levels):
+        picked: dict[tuple, dict[int, int]] = {}
+        counts: dict[tuple, int] = {}
+        for row in rows:
+            key = tuple(row[c.name] for c in groups)
+            counts[key] = row[f"n{i}"]
+            picked.setdefault(key, {})[row[f"rank{i}"]] = row["seconds"]
+        out.append(
+            {
+                key: Stat(counts[key], *(_interpolate(v, counts[key], *p) for p in (MEDIAN, P90)))
+                for key, v in picked.items()
+            }
         )
-    ).all()
-    picked: dict[tuple, dict[int, int]] = {}
-    counts: dict[tuple, int] = {}
-    for row in rows:
-        key = tuple(row[: len(keys)])
-        counts[key] = row.n
-        picked.setdefault(key, {})[row.rank] = row.seconds
-    return {
-        key: Stat(counts[key], *(_interpolate(values, counts[key], *p) for p in (MEDIAN, P90)))
-        for key, values in picked.items()
-    }
+    return out
 
 
 def _ranks(n, num: int, den: int) -> tuple:

@@ -113,7 +113,7 @@ def _sample(db):
 def test_percentiles_match_linear_interpolation(db):
     rows, source = _sample(db)
     with UnitOfWork(db) as uow:
-        got = tis._percentiles(uow.session, source, [source.c.state])
+        [got] = tis._percentiles(uow.session, source, [[source.c.state]])
     for group in "abc":
         data = sorted(s for g, s in rows if g == group)
         deciles = statistics.quantiles(data, n=10, method="inclusive")
@@ -127,7 +127,7 @@ def test_percentiles_match_linear_interpolation(db):
 def test_percentiles_match_postgresql_percentile_cont(db):
     _, source = _sample(db)
     with UnitOfWork(db) as uow:
-        got = tis._percentiles(uow.session, source, [source.c.state])
+        [got] = tis._percentiles(uow.session, source, [[source.c.state]])
         theirs = uow.session.execute(
             select(
                 source.c.state,
@@ -138,3 +138,20 @@ def test_percentiles_match_postgresql_percentile_cont(db):
     for state, median, p90 in theirs:
         assert got[(state,)].median == pytest.approx(median / tis.DAY, abs=1e-9)
         assert got[(state,)].p90 == pytest.approx(p90 / tis.DAY, abs=1e-9)
+
+
+def test_a_pooling_is_submitted_when_created(world, test_clock):
+    pooling = world.pooling("recorded")
+    for days, name in ((2, "review"), (1, "propose")):
+        test_clock.advance(days=days)
+        world.fire(pooling, name, "cotech2")
+    test_clock.advance(days=3)
+    world.decide(pooling)
+    result = report(world, kind="pooling")
+    assert result.lead == tis.Stat(1, 6.0, 6.0)
+    assert result.per_state == {
+        "recorded": tis.Stat(1, 2.0, 2.0),
+        "reviewed": tis.Stat(1, 1.0, 1.0),
+        "proposed": tis.Stat(1, 3.0, 3.0),
+    }
+    assert result.lead_per_organisation == {world.organisation_id: tis.Stat(1, 6.0, 6.0)}

@@ -9,7 +9,13 @@ from engine.errors import InvalidInput, NotFound
 from engine.models import FREQUENCIES, ORGANISATION_KINDS, ROLES, User
 from engine.services import signin, users
 from web.context import actor, reading, writing
-from web.ui import admin_import, admin_organisations, admin_sign_in, admin_vocabularies
+from web.ui import (
+    admin_import,
+    admin_notifications,
+    admin_organisations,
+    admin_sign_in,
+    admin_vocabularies,
+)
 from web.ui.admin_common import organisations
 from web.ui.common import signin_required
 
@@ -22,7 +28,13 @@ def _admins_only() -> None:
         raise Forbidden()
 
 
-for module in (admin_organisations, admin_vocabularies, admin_import, admin_sign_in):
+for module in (
+    admin_organisations,
+    admin_vocabularies,
+    admin_import,
+    admin_sign_in,
+    admin_notifications,
+):
     module.register(blueprint)
 
 

@@ -29,6 +29,7 @@ RECORD_TYPES = {
     "vocabulary_term": _l("Terme de vocabulaire"),
     "import": _l("Import"),
     "export": _l("Export"),
+    "notification": _l("Notification"),
 }
 # Actions other than the workflows' transitions, whose labels come from the workflow files.
 ACTIONS = {
@@ -69,6 +70,7 @@ ACTIONS = {
     "organisation_edit": _l("modification d'une structure"),
     "vocabulary_term_create": _l("ajout d'un terme de vocabulaire"),
     "vocabulary_term_edit": _l("modification d'un terme de vocabulaire"),
+    "notification_resend": _l("renvoi d'une notification en échec"),
 }
 
 

@@ -30,6 +30,7 @@ from engine.documents.timeline import Event, timeline
 from engine.errors import Conflict, InvalidInput, NotPermitted
 from engine.french.inputs import FrenchInputError, parse_date
 from engine.models import OUTCOMES
+from engine.queries.notified import notices
 from engine.records.registry import RECORD_TYPES, RecordFacts, record_type
 from engine.rules.workflow import Workflow
 from engine.services.comments import add_comment
@@ -197,6 +198,7 @@ def record_parts(kind: str, facts: RecordFacts, workflow: Workflow, **posted) ->
         # The open meeting whose agenda has the record: where its committee will decide it.
         "next_meeting": next((m for m in meetings if m.state in OPEN_MEETING), None),
         "outcomes": OUTCOMES,
+        "notices": notices(reading().session, kind, facts.id, "admin" in actor().roles),
     }
 
 

@@ -4,6 +4,7 @@ COTECH, COPIL and admins only. The filters live in the address, so a report can 
 shared and exported as it is shown.
 """
 
+import math
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -29,7 +30,8 @@ EXPORTS = {
     ),
 }
 # The chart's drawing, in SVG units: labels on the left, bars on the right.
-LABEL_WIDTH, BAR_WIDTH, BAR_HEIGHT, GAP = 190, 380, 18, 12
+LABEL_WIDTH, BAR_WIDTH, BAR_HEIGHT, GAP = 170, 300, 18, 12
+WIDTH = LABEL_WIDTH + BAR_WIDTH + 80  # room for the last bar's figures
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class Chart:
     bars: list[Bar]
     height: int
     ticks: list[tuple[float, float]]  # (abscissa, days)
+    label_width: int = LABEL_WIDTH
+    width: int = WIDTH
 
 
 @blueprint.get("/delais")
@@ -108,20 +112,21 @@ def organisation_ids() -> set[int]:
 def chart(items: list[tuple[str, tis.Stat | None]]) -> Chart:
     """Lay out one bar per measured item: its median, with a mark at its 90th percentile."""
     measured = [(label, stat) for label, stat in items if stat is not None]
-    top = max([1.0, *(stat.p90 for _, stat in measured)])
-    scale = BAR_WIDTH / top
+    top = max([0.1, *(stat.p90 for _, stat in measured)])
+    step = _step(top)
+    ends = math.ceil(top / step) * step  # the axis ends on a graduation
+    scale = BAR_WIDTH / ends
     bars = [
         Bar(label, GAP + i * (BAR_HEIGHT + GAP), stat.median * scale, stat.p90 * scale, stat)
         for i, (label, stat) in enumerate(measured)
     ]
-    step = _step(top)
-    ticks = [(n * step * scale, n * step) for n in range(int(top // step) + 1)]
+    ticks = [(n * step * scale, n * step) for n in range(round(ends / step) + 1)]
     return Chart(bars, GAP + len(bars) * (BAR_HEIGHT + GAP) + 20, ticks)
 
 
 def _step(top: float) -> float:
     """A round step between the axis's graduations: about five of them."""
-    for step in (0.5, 1, 2, 5, 10, 15, 30, 60, 90, 180, 365):
+    for step in (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 90, 180, 365):
         if top / step <= 6:
             return step
     return 730
