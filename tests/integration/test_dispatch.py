@@ -203,9 +203,11 @@ def test_dispatch_twice_writes_nothing_twice_and_the_cursor_advances(world, test
 def test_a_rolled_back_transition_sends_nothing(world, test_clock):
     ref = world.scheme("draft")
     before = head(world)
-    with UnitOfWork(world.db) as uow:
+    with pytest.raises(RuntimeError), UnitOfWork(world.db) as uow:
         apply_uncommitted(uow, ref, "submit", world.actors["owner"], {})
-        # The unit of work ends without commit: the change and its audit event are undone.
+        # Something fails after the transition, before the commit: the change and its audit
+        # event are undone together.
+        raise RuntimeError("after the transition")
     assert head(world) == before
     assert dispatch(world.db, test_clock) == 0
     assert messages(world) == []
