@@ -4,7 +4,7 @@ The report walks each record's state-changing events in order (LEAD over the rec
 and finds each one's first submission and decision. Those are a quarter of the events; the
 others (edits, comments, sign-ins) were read and dropped. A partial index on the events with a
 `to_state`, in the record's order and carrying the state and the instant, answers both from the
-index alone: at 1,000,000 events, 2.2 s → 0.6 s on PostgreSQL and 1.3 s → 1.1 s on SQLite for
+index alone: at 1,000,000 events, 1.5 s → 0.6 s on PostgreSQL and 1.3 s → 1.1 s on SQLite for
 the whole report (docs/performance.md).
 
 Revision ID: 0012

@@ -55,22 +55,21 @@ class Chart:
 @blueprint.get("/delais")
 @roles_required(*REPORT_ROLES)
 def time_in_state():
-    filters, errors, args = parse_report_filters(request.args, organisation_ids())
+    choices = organisations()
+    filters, errors, args = parse_report_filters(request.args, {o.id for o in choices})
     workflow = workflows().current(filters.kind)
     report = tis.time_in_state(reading().session, filters, workflow)
-    rows = export.rows(report, workflow)
     by_state = [(s, export.state_label(workflow, s)) for s in report.states]
-    leads = [(o, n) for o, n in export.organisation_order(report)]
+    named = export.organisation_order(report)
     query = {k: v for k, v in args.items() if v}
     return render_template(
         "ui/report/time_in_state.html",
         report=report,
-        rows=rows,
         by_state=by_state,
         state_chart=chart([(label, report.per_state.get(s)) for s, label in by_state]),
-        lead_chart=chart([(n, report.lead_per_organisation.get(o)) for o, n in leads]),
-        organisation_names=export.organisation_order(report),
-        organisations=organisations(),
+        lead_chart=chart([(n, report.lead_per_organisation.get(o)) for o, n in named]),
+        organisation_names=named,
+        organisations=choices,
         types=TYPES,
         args=args,
         errors=errors,
@@ -83,7 +82,8 @@ def time_in_state():
 @roles_required(*REPORT_ROLES)
 def time_in_state_export():
     mimetype, write = EXPORTS.get(request.args.get("format", ""), (None, None))
-    filters, errors, _args = parse_report_filters(request.args, organisation_ids())
+    known = {o.id for o in organisations()}
+    filters, errors, _args = parse_report_filters(request.args, known)
     if write is None:
         abort(404)
     if errors:
@@ -103,10 +103,6 @@ def time_in_state_export():
 def tenths(days: float) -> str:
     """Write a duration in days the French way with one decimal: "12,5"."""
     return format_decimal(export.days(days), format="#,##0.0", locale=LOCALE)
-
-
-def organisation_ids() -> set[int]:
-    return {o.id for o in organisations()}
 
 
 def chart(items: list[tuple[str, tis.Stat | None]]) -> Chart:
