@@ -5,7 +5,7 @@ delegator."""
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from engine.db.uow import UnitOfWork
 from engine.models import OutboxMessage
@@ -142,3 +142,31 @@ def test_the_delegate_is_reminded_but_not_sent_the_escalation(world, test_clock)
     produce_reminders(world.db, test_clock)
     escalations = [who for who, template in told(world) if template == "escalation"]
     assert escalations == ["coord"]
+
+
+def test_one_query_each_however_many_delegations(world, test_clock):
+    delegate(world, test_clock, "cotech", "copil")
+    delegate(world, test_clock, "cotech2", "copil2")
+    delegate(world, test_clock, "owner", "other_owner", roles=("owner",))
+    delegate(world, test_clock, "owner2", "other_owner", roles=("owner",))
+    statements = []
+    with UnitOfWork(world.db) as uow:
+        conn = uow.connection
+        event.listen(conn, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        by_role = recipients.with_roles_by_role(conn, ["cotech", "copil"], test_clock())
+        owners = recipients.owners_by_organisation(
+            conn, [world.organisation_id, world.other_organisation_id], test_clock()
+        )
+    assert len(statements) == 2
+    assert [p.email.split("@")[0] for p in by_role["cotech"]] == [
+        "cotech",
+        "cotech2",
+        "copil",
+        "copil2",
+    ]
+    assert [p.email.split("@")[0] for p in owners[world.organisation_id]] == [
+        "owner",
+        "owner2",
+        "other_owner",
+    ]
+    assert [p.email.split("@")[0] for p in owners[world.other_organisation_id]] == ["other_owner"]
