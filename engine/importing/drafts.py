@@ -21,7 +21,7 @@ from engine.records import audit
 from engine.records.fields import SCHEME_FIELDS, entered_scalars
 from engine.records.registry import RECORD_TYPES
 from engine.records.values import VOCABULARY_FIELDS
-from engine.rules.policy import Actor
+from engine.rules.policy import Actor, actor_for
 from engine.services.references import reserve_references
 
 LINKS = {
@@ -59,6 +59,7 @@ def write_drafts(
         "updated_at": now,
         "state_changed_at": now,
         "created_by_id": actor.id,
+        "created_for_id": actor_for(actor),
         "updated_by_id": actor.id,
         "version": 1,
     }

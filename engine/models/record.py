@@ -7,7 +7,12 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 
 class WorkflowRecord:
-    """Mixin: state, workflow name and version, optimistic version, and who did what."""
+    """Mixin: state, workflow name and version, optimistic version, and who did what.
+
+    A stamp (`created_by_id`, `submitted_by_id`, `proposed_by_id`) is the person who acted; its
+    `…_for_id` twin, the delegator they acted for when they acted through a delegation (else
+    null): the separation of duties checks both, so a delegator back from an absence does not
+    review what their delegate submitted for them."""
 
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     state: Mapped[str] = mapped_column(String(40))
@@ -32,6 +37,18 @@ class WorkflowRecord:
 
     @declared_attr
     def proposed_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("app_user.id"))
+
+    @declared_attr
+    def created_for_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("app_user.id"))
+
+    @declared_attr
+    def submitted_for_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("app_user.id"))
+
+    @declared_attr
+    def proposed_for_id(cls) -> Mapped[int | None]:
         return mapped_column(ForeignKey("app_user.id"))
 
     @declared_attr.directive

@@ -95,7 +95,8 @@ def _dispatch_batch(db: Database, clock, registry: WorkflowRegistry, batch: int)
         fresh = [e for e in events if e.occurred_at >= now - TOO_OLD]
         if len(fresh) < len(events):
             log.info("%d audit events too old to notify", len(events) - len(fresh))
-        messages = notices(conn, fresh, registry)
+        # Delegates are told of what is lent to them now, when they are asked to act.
+        messages = notices(conn, fresh, registry, at=now)
     reached = events[-1].position if len(events) == batch else head
     with UnitOfWork(db, clock=clock) as uow:
         conn = uow.begin_write()

@@ -14,6 +14,7 @@ decision's comment — never who acted.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Integer, cast, null, select
@@ -60,9 +61,12 @@ class Audiences:
         return self.by_role.get(audience, [])
 
 
-def notices(conn: Connection, events: Sequence, workflows: WorkflowRegistry) -> list[Message]:
+def notices(
+    conn: Connection, events: Sequence, workflows: WorkflowRegistry, at: datetime | None = None
+) -> list[Message]:
     """Return the messages of these audit events (rows with position, record_type, record_id,
-    action, from_state, to_state, actor_id, occurred_at, comment, inputs)."""
+    action, from_state, to_state, actor_id, occurred_at, comment, inputs); a role's or an
+    organisation's owners' messages also go to the delegates it is lent to at `at`."""
     subjects = _subjects(conn, events, workflows)
     notifying = [
         (event, subjects[key], state)
@@ -73,7 +77,7 @@ def notices(conn: Connection, events: Sequence, workflows: WorkflowRegistry) -> 
     ]
     if not notifying:
         return []
-    audiences = _audiences(conn, notifying)
+    audiences = _audiences(conn, notifying, at)
     return [
         message
         for event, subject, state in notifying
@@ -110,7 +114,7 @@ def _subject_query(rtype: RecordType, ids: set[int]):
     return select(*columns).where(t.c.id.in_(sorted(ids)))
 
 
-def _audiences(conn: Connection, notifying: list) -> Audiences:
+def _audiences(conn: Connection, notifying: list, at: datetime | None) -> Audiences:
     roles, organisations, meetings = set(), set(), set()
     for _, subject, state in notifying:
         for audience in state.notify:
@@ -121,8 +125,8 @@ def _audiences(conn: Connection, notifying: list) -> Audiences:
             else:
                 roles.add(audience)
     return Audiences(
-        recipients.with_roles_by_role(conn, roles) if roles else {},
-        recipients.owners_by_organisation(conn, organisations) if organisations else {},
+        recipients.with_roles_by_role(conn, roles, at) if roles else {},
+        recipients.owners_by_organisation(conn, organisations, at) if organisations else {},
         recipients.members_of_meetings(conn, meetings) if meetings else {},
     )
 

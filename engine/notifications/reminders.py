@@ -76,7 +76,7 @@ def produce_reminders(
         ]
         if not found:
             return 0
-        messages = _messages(conn, found)
+        messages = _messages(conn, found, now)
     with UnitOfWork(db, clock=clock) as uow:
         conn = uow.begin_write()
         if conn.scalar(_POSITION.with_for_update() if db.is_postgresql else _POSITION) != after:
@@ -174,11 +174,13 @@ def actors(workflow: Workflow, rtype: RecordType, state: str) -> frozenset[str]:
     return frozenset(roles)
 
 
-def _messages(conn: Connection, found: list[Due]) -> list[Message]:
-    """Each due record's messages, to those who must act or to the escalation's roles."""
+def _messages(conn: Connection, found: list[Due], now: datetime) -> list[Message]:
+    """Each due record's messages, to those who must act or to the escalation's roles, and to
+    the delegates those roles are lent to now."""
     wanted = {role for due in found for role in _audience(due) if role != "owner"}
-    by_role = recipients.with_roles_by_role(conn, wanted)
-    owners = recipients.owners_by_organisation(conn, {due.organisation_id for due in found})
+    by_role = recipients.with_roles_by_role(conn, wanted, now)
+    organisations = {due.organisation_id for due in found}
+    owners = recipients.owners_by_organisation(conn, organisations, now)
     messages = []
     for due in found:
         people: dict[int, recipients.Recipient] = {}

@@ -3,8 +3,8 @@
 What counts as work is the workflow's spine — submit, review, propose, approve — read from the
 workflow files: a record awaits the roles of the spine transition that leaves its state. An
 owner's work is limited to their organisation's records. Separation of duties is checked as
-`available_transitions` does (the stamp on the record), but in the query's own columns, so a
-page costs one query per record type and no lookup per row.
+`available_transitions` does (the stamps on the record: who acted and for whom), but on the
+query's own columns, so a page costs one query per record type and no lookup per row.
 
 A committee decides in session (`requires_meeting` in the workflow file): no member has such a
 decision to make alone. What awaits is its meeting's secretary putting the record on the agenda
@@ -173,9 +173,7 @@ def _rows(rtype: RecordType, condition) -> Select:
             model.state,
             model.state_changed_at,
             model.workflow_version,
-            model.submitted_by_id,
-            model.proposed_by_id,
-            model.created_by_id,
+            *(rtype.table.c[column] for guard in GUARDS.values() for column in guard.columns),
             Organisation.name.label("organisation"),
         )
         .outerjoin(Organisation, Organisation.id == organisation_id)
@@ -205,6 +203,6 @@ def _item(kind, row, task: _Task, registry, actor: Actor, now: datetime) -> Work
 
 
 def _blocked(kind: str, row, task: _Task, actor: Actor) -> str | None:
-    stamps = {GUARDS[name].column: getattr(row, GUARDS[name].column) for name in task.guards}
+    stamps = {c: getattr(row, c) for name in task.guards for c in GUARDS[name].columns}
     reasons = guard_reasons(task.guards, kind, stamps, actor)
     return reasons[0].message if reasons else None

@@ -56,6 +56,10 @@ class RecordFacts:
     updated_by_id: int | None
     updated_at: datetime
     values: dict[str, Any]
+    # The delegators the stamps' persons acted for (engine/models/record.py), or None.
+    created_for_id: int | None = None
+    submitted_for_id: int | None = None
+    proposed_for_id: int | None = None
 
     def filled(self, field: str, requirement: Requirement) -> bool:
         value = self.values.get(field)
@@ -129,6 +133,9 @@ class RecordType:
             t.c.proposed_by_id,
             t.c.updated_by_id,
             t.c.updated_at,
+            t.c.created_for_id,
+            t.c.submitted_for_id,
+            t.c.proposed_for_id,
             *_requirement_columns(self.name, t),
         )
 
@@ -155,6 +162,9 @@ class RecordType:
             row.updated_by_id,
             row.updated_at,
             values,
+            row.created_for_id,
+            row.submitted_for_id,
+            row.proposed_for_id,
         )
 
 

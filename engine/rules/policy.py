@@ -16,6 +16,12 @@ ROLE_GROUPS = {
 
 # Stamps a transition may leave on its record: who submitted it, who proposed it.
 STAMPS = {"submitted_by": "submitted_by_id", "proposed_by": "proposed_by_id"}
+# Each stamp's twin: the delegator the person stamped acted for (null when for no one).
+ON_BEHALF = {
+    "created_by_id": "created_for_id",
+    "submitted_by_id": "submitted_for_id",
+    "proposed_by_id": "proposed_for_id",
+}
 
 
 @dataclass(frozen=True)
@@ -101,16 +107,30 @@ class Actor:
         }
 
 
+def actor_for(actor: Actor) -> int | None:
+    """The delegator a capacity acts for, as a stamp's `…_for_id` records it."""
+    return actor.on_behalf_of.delegator_id if actor.on_behalf_of else None
+
+
 SYSTEM = Actor(id=None, label="système", roles=frozenset())
 
 
 @dataclass(frozen=True)
 class Guard:
-    """A separation-of-duties rule: the actor must not be the one stamped on the record.
+    """A separation-of-duties rule: the actor must not be the one stamped on the record, nor
+    the delegator that person acted for (`for_column`).
 
     Each record type words the refusal its own way (`RecordType.duties`)."""
 
     column: str
+
+    @property
+    def for_column(self) -> str:
+        return ON_BEHALF[self.column]
+
+    @property
+    def columns(self) -> tuple[str, str]:
+        return (self.column, self.for_column)
 
 
 GUARDS = {
@@ -150,17 +170,34 @@ def guard_reasons(
     guards: tuple[str, ...], kind: str, stamps: dict[str, int | None], actor: Actor
 ) -> list[Reason]:
     """Return a reason for each separation-of-duties guard the actor fails: checked against the
-    actor and, through a delegation, against the delegator too."""
+    actor and, through a delegation, against the delegator too; and against both the person
+    stamped and the delegator they acted for."""
     reasons = []
     for name in guards:
-        stamped = stamps.get(GUARDS[name].column)
-        if stamped is None or stamped not in actor.persons:
-            continue
-        duty = record_type(kind).duties[name]
-        if stamped != actor.id and actor.on_behalf_of is not None:
-            duty = _for_delegator(duty, actor.on_behalf_of.delegator_label)
-        reasons.append(Reason("separation_of_duties", duty))
+        duty = _duty(record_type(kind).duties[name], GUARDS[name], stamps, actor)
+        if duty is not None:
+            reasons.append(Reason("separation_of_duties", duty))
     return reasons
+
+
+def _duty(duty: str, guard: Guard, stamps: dict[str, int | None], actor: Actor) -> str | None:
+    """The refusal's sentence if the capacity engages a person the guard's stamps name."""
+    by, behalf = stamps.get(guard.column), stamps.get(guard.for_column)
+    if by == actor.id and by is not None:
+        return duty  # "Vous avez soumis…"
+    if behalf == actor.id and behalf is not None:
+        return _by_delegate(duty)  # the delegator back: their delegate did it for them
+    delegator = actor.on_behalf_of
+    if delegator is not None and delegator.delegator_id in (by, behalf):
+        return _for_delegator(duty, delegator.delegator_label)
+    return None
+
+
+def _by_delegate(duty: str) -> str:
+    """ "Vous avez soumis…" said of what the actor's delegate did for them."""
+    head, _, tail = duty.partition(" : ")
+    done = head.removeprefix("Vous avez ")
+    return f"Votre délégué a {done} pour votre compte, par délégation : {tail}"
 
 
 def _for_delegator(duty: str, label: str) -> str:

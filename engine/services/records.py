@@ -15,7 +15,7 @@ from engine.records import audit
 from engine.records.registry import RECORD_TYPES, RecordType
 from engine.records.schemas import NewPoolingFields, NewSchemeFields
 from engine.records.values import apply_values, consistency_errors
-from engine.rules.policy import Actor, inactive_reason, role_reason
+from engine.rules.policy import Actor, actor_for, inactive_reason, role_reason
 from engine.rules.workflow import Workflow
 from engine.services.common import conflict, load_facts, open_record
 from engine.services.references import next_reference
@@ -74,6 +74,7 @@ def _create(uow: UnitOfWork, actor: Actor, workflow: Workflow, record, clean: di
     )
     record.created_at = record.updated_at = record.state_changed_at = now
     record.created_by_id = record.updated_by_id = actor.id
+    record.created_for_id = actor_for(actor)
     session.add(record)
     changes = {"title": {"before": None, "after": record.title}}
     changes.update(apply_values(session, record, clean))

@@ -14,7 +14,15 @@ from engine.records import audit
 from engine.records.registry import RECORD_TYPES, RecordFacts, RecordType
 from engine.rules.effects import EFFECTS, EffectContext
 from engine.rules.inputs import jsonable_inputs, validate_inputs
-from engine.rules.policy import STAMPS, Actor, choose_capacity, guard_reasons
+from engine.rules.policy import (
+    GUARDS,
+    ON_BEHALF,
+    STAMPS,
+    Actor,
+    actor_for,
+    choose_capacity,
+    guard_reasons,
+)
 from engine.rules.workflow import (
     InputSpec,
     StateDef,
@@ -238,13 +246,13 @@ def _options_key(facts: RecordFacts, actor: Actor) -> tuple:
     )
 
 
-def _relation(facts: RecordFacts, capacity: Actor) -> tuple[bool, ...]:
+def _relation(facts: RecordFacts, capacity: Actor) -> tuple:
     persons = capacity.persons
+    stamps = _stamps(facts)
     return (
         capacity.organisation_id is not None and facts.organisation_id == capacity.organisation_id,
-        facts.submitted_by_id in persons,
-        facts.proposed_by_id in persons,
-        facts.created_by_id in persons,
+        # Which person of the capacity each stamp names (the refusal's wording depends on it).
+        *(persons.index(v) if v in persons else -1 for v in stamps.values()),
     )
 
 
@@ -295,11 +303,8 @@ def meeting_reason(tdef: TransitionDef) -> Reason:
 
 
 def _stamps(facts: RecordFacts) -> dict[str, int | None]:
-    return {
-        "submitted_by_id": facts.submitted_by_id,
-        "proposed_by_id": facts.proposed_by_id,
-        "created_by_id": facts.created_by_id,
-    }
+    """The stamps the guards read: who acted, and whom they acted for."""
+    return {column: getattr(facts, column) for guard in GUARDS.values() for column in guard.columns}
 
 
 def _authorise(
@@ -388,7 +393,7 @@ def _ensure_requirements(
 
 
 def _extra_columns(tdef: TransitionDef) -> tuple[str, ...]:
-    stamp = (STAMPS[tdef.stamp],) if tdef.stamp else ()
+    stamp = (STAMPS[tdef.stamp], ON_BEHALF[STAMPS[tdef.stamp]]) if tdef.stamp else ()
     fields = tuple(sorted(spec.field for spec in tdef.inputs.values() if spec.field))
     return stamp + fields
 
@@ -420,7 +425,9 @@ def _update_params(tdef, facts, dest, clean, actor, now) -> dict[str, Any]:
         "v_state_changed_at": now,
     }
     if tdef.stamp:
-        params[f"v_{STAMPS[tdef.stamp]}"] = actor.id
+        column = STAMPS[tdef.stamp]
+        params[f"v_{column}"] = actor.id
+        params[f"v_{ON_BEHALF[column]}"] = actor_for(actor)
     for key, spec in tdef.inputs.items():
         if spec.field:
             params[f"v_{spec.field}"] = clean.get(key)

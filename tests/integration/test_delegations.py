@@ -295,3 +295,54 @@ def test_the_inventory_shows_the_delegators_drafts_to_the_delegate(world, test_c
 
         assert draft.id not in seen(world.actors["other_owner"])
         assert draft.id in seen(acting(uow.connection, world.actors["other_owner"], uow.clock()))
+
+
+def four_eyes_world(world, test_clock):
+    """ "hybrid" (owner and COTECH member) lends "owner" to "cotech", who submits a scheme for
+    them; the delegation is then revoked: hybrid is back."""
+    world.actors["hybrid"] = world.add_user("hybrid", ["owner", "cotech"], world.organisation_id)
+    scheme = world.scheme("draft")
+    delegation_id = delegate(world, test_clock, "hybrid", "cotech", roles=("owner",))
+    fire(world, scheme, "submit", now_acting(world, "cotech"))
+    with UnitOfWork(world.db) as uow:
+        revoke_delegation(uow, world.actors["hybrid"], delegation_id)
+    return scheme
+
+
+BACK = (
+    "Votre délégué a soumis ce dispositif pour votre compte, par délégation : un autre membre "
+    "du COTECH doit l'examiner."
+)
+
+
+def test_the_delegator_back_may_not_review_what_their_delegate_submitted_for_them(
+    world, test_clock
+):
+    scheme = four_eyes_world(world, test_clock)
+    with UnitOfWork(world.db) as uow:
+        stamped = scheme_obj(uow, scheme)
+        assert (stamped.submitted_by_id, stamped.submitted_for_id) == (
+            world.actors["cotech"].id,
+            world.actors["hybrid"].id,
+        )
+    with pytest.raises(NotPermitted) as refused:
+        fire(world, scheme, "review", now_acting(world, "hybrid"))
+    assert refused.value.codes == ["separation_of_duties"]
+    assert refused.value.reasons[0].message == BACK
+
+
+def test_the_options_and_the_worklist_agree_on_the_delegators_refusal(world, test_clock):
+    scheme = four_eyes_world(world, test_clock)
+    hybrid = now_acting(world, "hybrid")
+    with UnitOfWork(world.db) as uow:
+        options = {o.name: o for o in available_transitions(scheme_obj(uow, scheme), hybrid)}
+        [item] = [i for i in worklist(uow.session, hybrid, uow.clock()).items if i.id == scheme.id]
+    assert not options["review"].allowed
+    assert options["review"].reasons[0].message == BACK
+    assert item.blocked == BACK
+    # The delegate, in their own role, submitted it: they may not review it either.
+    with pytest.raises(NotPermitted) as refused:
+        fire(world, scheme, "review", now_acting(world, "cotech"))
+    assert refused.value.reasons[0].message.startswith("Vous avez soumis ce dispositif")
+    fire(world, scheme, "review", now_acting(world, "cotech2"))
+    assert last_event(world).to_state == "reviewed"

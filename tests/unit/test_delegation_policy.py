@@ -68,3 +68,24 @@ def test_the_next_delegation_serves_when_the_first_delegator_is_concerned():
 def test_without_any_capacity_the_role_is_the_reason():
     _, reasons = choose_capacity(me("copil"), frozenset({"cotech"}), None, review_duties({}))
     assert [r.code for r in reasons] == ["role_required"]
+
+
+def test_what_a_delegate_did_for_me_engages_me_once_back():
+    """The stamps' `…_for_id` twins: the person stamped acted for ME through a delegation."""
+    back = me("cotech", "copil")
+    for guard, kind, stamps, done in [
+        ("not_submitter", "scheme", {"submitted_by_id": THIRD, "submitted_for_id": ME}, "soumis"),
+        ("not_proposer", "pooling", {"proposed_by_id": THIRD, "proposed_for_id": ME}, "proposé"),
+        ("not_author", "pooling", {"created_by_id": THIRD, "created_for_id": ME}, "créé"),
+    ]:
+        [reason] = guard_reasons((guard,), kind, stamps, back)
+        assert reason.message.startswith(f"Votre délégué a {done} ")
+        assert "pour votre compte, par délégation : un autre membre" in reason.message
+    assert guard_reasons(("not_submitter",), "scheme", {"submitted_for_id": THIRD}, back) == []
+
+
+def test_acting_for_someone_whose_delegate_submitted_is_refused_too():
+    stand_in = me("copil", delegations=[lent("cotech")]).capacities()[1]
+    stamps = {"submitted_by_id": THIRD, "submitted_for_id": ABSENT}
+    [reason] = guard_reasons(("not_submitter",), "scheme", stamps, stand_in)
+    assert reason.message.startswith("Vous agissez pour le compte de u2@example.mq, qui a soumis")
