@@ -144,6 +144,11 @@ def scheme_query(
 ) -> Select:
     """Return the select of the schemes `actor` may see that match `filters`, oldest first."""
     stmt = select(Scheme).where(visible_to(actor, workflows or default_registry()))
+    return narrowed(session, stmt, filters)
+
+
+def narrowed(session: Session, stmt: Select, filters: InventoryFilter) -> Select:
+    """Return `stmt` (a select of schemes) narrowed to `filters`, oldest first."""
     if filters.states:
         stmt = stmt.where(Scheme.state.in_(filters.states))
     for name, link in LINKS.items():

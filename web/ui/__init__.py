@@ -6,6 +6,7 @@ from web.ui import (
     account,
     admin,
     audit,
+    catalogue,
     dashboard,
     delegations,
     inventory,
@@ -18,12 +19,14 @@ from web.ui import (
     workflows,
     worklist,
 )
+from web.public_cache import register_public_cache
 from web.ui.common import register_common
 
 FEATURES = (
     account,
     admin,
     audit,
+    catalogue,
     dashboard,
     delegations,
     inventory,
@@ -40,5 +43,6 @@ FEATURES = (
 
 def register_ui(app: Flask) -> None:
     register_common(app)
+    register_public_cache(app)
     for feature in FEATURES:
         app.register_blueprint(feature.blueprint)
