@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from web.public_cache import register_public_cache
 from web.ui import (
     account,
     admin,
@@ -19,7 +20,6 @@ from web.ui import (
     workflows,
     worklist,
 )
-from web.public_cache import register_public_cache
 from web.ui.common import register_common
 
 FEATURES = (

@@ -104,9 +104,7 @@ def _scheme(scheme_id: int, words: str | None):
 @blueprint.get(f"/catalogue/donnees/{OPEN_DATA_NAME}")
 def open_data():
     session = reading().session
-    return cached(
-        _version(), ("open-data",), _open_data_file, last_modified=last_change(session)
-    )
+    return cached(_version(), ("open-data",), _open_data_file, last_modified=last_change(session))
 
 
 def _open_data_file() -> Response:
@@ -143,9 +141,7 @@ def _sitemap_part(part: int):
     )
     if part > 1 and not entries:
         abort(404)
-    body = render_template(
-        "catalogue/sitemap.xml", entries=entries, first=part == 1, slug=slug
-    )
+    body = render_template("catalogue/sitemap.xml", entries=entries, first=part == 1, slug=slug)
     return Response(body, content_type="application/xml; charset=utf-8")
 
 
@@ -153,3 +149,9 @@ def _sitemap_part(part: int):
 def robots():
     body = render_template("catalogue/robots.txt")
     return Response(body, content_type="text/plain; charset=utf-8")
+
+
+@blueprint.errorhandler(404)
+def not_found(_exc):
+    # The catalogue's own frame: the interface's error page would give a visitor a session.
+    return render_template("catalogue/not_found.html"), 404
