@@ -32,6 +32,7 @@ class Tour:
             member_a=showcase.schemes["chantiers"].id,
             member_b=showcase.schemes["animateurs"].id,
             pooling=showcase.pooling.id,
+            approved=showcase.schemes["mediateurs"].id,
         )
 
 
@@ -82,6 +83,8 @@ PAGES = [
     Tour("administration-vocabulaires", "admin", "/administration/vocabulaires"),
     Tour("administration-import", "admin", "/administration/import", ("button", "Voir l'aperçu")),
     Tour("compte", "owner", "/compte"),
+    Tour("catalogue", None, "/catalogue?commune=97209", ("button", "Rechercher")),
+    Tour("catalogue-dispositif", None, "/catalogue/{approved}", ("link", "Tous les dispositifs")),
     Tour("page-introuvable", "owner", "/dispositifs/999999", status=404),
     Tour("action-non-permise", "owner", "/journal", status=403),
 ]
