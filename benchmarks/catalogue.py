@@ -49,8 +49,10 @@ CARDS = Template(
     "<p>{{ r[2] }}</p><p>{{ r[3] }} {{ r[4] }} {{ r[5] }}</p></li>{% endfor %}</ul>"
     "<p>{{ total }}</p>"
 )
+# {index}: on SQLite, the unfiltered page walks the title index (SQLite would otherwise read the
+# 25,000 approved schemes by state and sort them, ten times slower): the floor takes the best plan.
 PAGE_SQL = (
-    "SELECT s.id, s.title, s.summary, o.name, s.age_min, s.age_max FROM scheme s "
+    "SELECT s.id, s.title, s.summary, o.name, s.age_min, s.age_max FROM scheme s {index}"
     "JOIN organisation o ON o.id = s.organisation_id WHERE s.state = 'approved' {where} "
     "ORDER BY s.title, s.id LIMIT 21"
 )
@@ -92,7 +94,8 @@ LINKS_SQL = " UNION ALL ".join(
 
 class CatalogueFloor(Floor):
     def cards(self, where: str) -> str:
-        rows = self.rows(PAGE_SQL.format(where=where))
+        index = "INDEXED BY ix_scheme_title " if self.sqlite and not where else ""
+        rows = self.rows(PAGE_SQL.format(where=where, index=index))
         total = self.rows(COUNT_SQL.format(where=where))[0][0]
         self.raw.rollback()
         return CARDS.render(rows=rows[:20], total=total)
