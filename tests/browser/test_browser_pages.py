@@ -113,3 +113,29 @@ def assert_reachable(page: Page, role: str, name: str) -> None:
     action = page.get_by_role(role, name=name, exact=True).first
     action.scroll_into_view_if_needed()
     expect(action).to_be_in_viewport(ratio=1)
+
+
+@pytest.mark.slow
+def test_catalogue_by_keyboard(world, visitors: Visitors) -> None:
+    """A visitor searches the public catalogue and opens a scheme with the keyboard alone."""
+    seed(world)
+    page = visitors.anonymous(PHONE)
+    page.goto("/catalogue")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
+    page.get_by_label("Mots recherchés").focus()
+    page.keyboard.type("mediateurs")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/catalogue?q=mediateurs**")
+    result = page.get_by_role(
+        "link", name="Médiateurs de nuit dans les quartiers de Fort-de-France"
+    )
+    for _ in range(30):
+        if result.evaluate("link => link === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    expect(result).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Médiateurs de nuit dans les quartiers de Fort-de-France"
+    )
