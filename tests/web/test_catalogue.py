@@ -12,6 +12,7 @@ from engine.queries.public_scheme import published_states, slug
 from engine.rules.workflow import default_registry
 from engine.services.comments import add_comment
 from tests.factories import PATHS, World
+from web.ui import catalogue as catalogue_views
 
 STATES = tuple(PATHS)
 BUDGET = "987654"
@@ -247,3 +248,27 @@ def test_every_other_state_is_invisible(world, client, state):
     ref = world.scheme(state, title=f"Invisible {state}")
     assert client.get(f"/catalogue/{ref.id}").status_code == 404
     assert f"Invisible {state}" not in client.get("/catalogue").get_data(as_text=True)
+
+
+def test_a_large_catalogue_has_a_sitemap_index(world, client, monkeypatch):
+    monkeypatch.setattr(catalogue_views, "SITEMAP_SIZE", 1)
+    first = world.scheme("approved", title="Premier du plan")
+    second = world.scheme("approved", title="Second du plan")
+    index = client.get("/sitemap.xml").get_data(as_text=True)
+    assert "<sitemapindex" in index and "/sitemap-2.xml</loc>" in index
+    assert "/sitemap-3.xml" not in index
+    assert f"/catalogue/{first.id}-premier-du-plan<" in client.get("/sitemap-1.xml").get_data(
+        as_text=True
+    )
+    part = client.get("/sitemap-2.xml").get_data(as_text=True)
+    assert f"/catalogue/{second.id}-second-du-plan<" in part and "/catalogue<" not in part
+    assert client.get("/sitemap-3.xml").status_code == 404
+
+
+def test_an_english_scheme_page(world, client):
+    ref = world.scheme("approved", title="Médiation")
+    english = {"Accept-Language": "en"}
+    text = client.get(f"/catalogue/{ref.id}-mediation", headers=english).get_data(as_text=True)
+    assert "For whom" in text and "teenagers (12–17)" in text
+    french = client.get(f"/catalogue/{ref.id}-mediation").get_data(as_text=True)
+    assert "Pour qui" in french and "adolescents (12–17 ans)" in french
