@@ -208,8 +208,12 @@ def test_anonymous_visitors_get_no_cookie_and_no_internal_navigation(world, clie
         assert response.status_code == 200, path
         assert "Set-Cookie" not in response.headers, path
         assert "public" in response.headers["Cache-Control"]
-    signed_in = ui("owner").get("/catalogue").get_data(as_text=True)
-    assert "Se déconnecter" not in signed_in and "À traiter" not in signed_in
+    signed_in = ui("owner").get("/catalogue")
+    text = signed_in.get_data(as_text=True)
+    assert "Se déconnecter" not in text and "À traiter" not in text
+    # Their answer renews their session cookie: never for a shared cache.
+    assert "private" in signed_in.headers["Cache-Control"]
+    assert "public" not in signed_in.headers["Cache-Control"]
 
 
 def test_conditional_gets_answer_304_until_something_changes(world, client):

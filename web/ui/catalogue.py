@@ -9,7 +9,17 @@ one that does not exist.
 from io import BytesIO
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
 
 from engine.errors import InvalidInput
 from engine.queries.catalogue import (
@@ -149,6 +159,15 @@ def _sitemap_part(part: int):
 def robots():
     body = render_template("catalogue/robots.txt")
     return Response(body, content_type="text/plain; charset=utf-8")
+
+
+@blueprint.after_request
+def _private_when_signed_in(response: Response) -> Response:
+    # A signed-in visitor's answer renews their session cookie: no shared cache may keep it.
+    if current_user.is_authenticated or session.modified:
+        response.cache_control.public = False
+        response.cache_control.private = True
+    return response
 
 
 @blueprint.errorhandler(404)
