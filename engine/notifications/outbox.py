@@ -1,12 +1,13 @@
 """The outbox's entry point: write messages in the caller's transaction, once per key."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy.dialects import sqlite
 
 from engine.models.notification import OutboxMessage
 
@@ -41,11 +42,33 @@ def enqueue(conn: Connection, messages: list[Message], now: datetime) -> int:
     if conn.dialect.name == "postgresql":
         return _unnest(conn, rows)
     # One prepared INSERT run for every row (sqlite3's executemany); its rowcount is the rows
-    # written, a key already there counting for none.
-    return conn.execute(_SQLITE_INSERT, rows).rowcount
+    # written, a key already there counting for none. The values go through the columns' own
+    # bind processors (JSON, UTC instants), then straight to the driver: SQLAlchemy's generic
+    # per-row handling of an executemany cost twice the inserts themselves.
+    processors = _sqlite_processors(conn.dialect)
+    values = [
+        tuple(process(row[c]) if process else row[c] for c, process in processors) for row in rows
+    ]
+    return conn.exec_driver_sql(_SQLITE_INSERT, values).rowcount
 
 
-_SQLITE_INSERT = sqlite.insert(_table).on_conflict_do_nothing(index_elements=["key"])
+_COLUMNS = (
+    "key", "template", "context", "recipient_id", "recipient_email", "locale", "record_type",
+    "record_id", "event_position", "status", "attempts", "next_attempt_at", "created_at",
+)  # fmt: skip
+_SQLITE_INSERT = (
+    f"INSERT INTO outbox_message ({', '.join(_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _COLUMNS)}) ON CONFLICT (key) DO NOTHING"
+)
+
+
+@cache
+def _sqlite_processors(dialect) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    return tuple(
+        (c, _table.c[c].type.dialect_impl(dialect).bind_processor(dialect)) for c in _COLUMNS
+    )
+
+
 # PostgreSQL: ONE statement whatever the number of rows, each column passed as an array, instead
 # of a multi-row VALUES of 13 parameters a row that the driver rewrites and the server parses
 # again for every batch. Its rowcount is the rows written. The arrays go in binary (`%(c)b`):
