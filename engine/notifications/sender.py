@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from psycopg.types.json import Jsonb
 from sqlalchemy import Connection, and_, bindparam, or_, select, text, update
 
 from engine.db.database import WRITE_FLAG, Database
@@ -219,8 +220,16 @@ def _marking(db: Database, clock) -> Iterator[Callable[[Claimed, str], None]]:
 
 
 def _autocommitted(auto: Connection, clock) -> Callable[[Claimed, str], None]:
+    # Straight to the driver's cursor (psycopg prepares the statement after a few runs): the
+    # SQLAlchemy layer doubled the mark's time, 0.22-0.27 ms against 0.12.
+    cursor = auto.connection.dbapi_connection.cursor()
+
     def mark(message: Claimed, subject: str) -> None:
-        auto.execute(*_sent(message, subject, clock()))
+        statement, params = _sent(message, subject, clock())
+        if statement is _SENT:
+            cursor.execute(_PG_SENT, params)
+        else:
+            cursor.execute(_PG_SENT_FORGETTING, {**params, "context": Jsonb(params["context"])})
 
     return mark
 
@@ -241,6 +250,12 @@ _SENT = (
             subject=bindparam("subject"))
 )  # fmt: skip
 _SENT_FORGETTING = _SENT.values(context=bindparam("context"))
+_PG_SENT = (
+    "UPDATE outbox_message SET status = 'sent', sent_at = %(sent_at)s, lease_until = NULL, "
+    "subject = %(subject)s{} WHERE id = %(message_id)s AND status = 'sending'"
+)
+_PG_SENT_FORGETTING = _PG_SENT.format(", context = %(context)s")
+_PG_SENT = _PG_SENT.format("")
 
 
 def _sent(message: Claimed, subject: str, now: datetime) -> tuple[Any, dict[str, Any]]:
