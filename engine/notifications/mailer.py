@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import re
 import smtplib
 import ssl
 from email.header import Header
@@ -9,6 +10,7 @@ from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, parseaddr
+from functools import cache
 
 from engine.notifications.rendering import Rendered
 from engine.notifications.settings import MailSettings
@@ -64,9 +66,9 @@ def encode(settings: MailSettings, to: str, key: str, rendered: Rendered) -> byt
     in base64."""
     boundary = "=_" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
     lines = [
-        f"From: {formataddr(parseaddr(settings.sender), charset='utf-8')}",
+        f"From: {from_header(settings.sender)}",
         f"To: {to}",
-        f"Subject: {Header(rendered.subject, 'utf-8', header_name='Subject').encode(linesep=CRLF)}",
+        f"Subject: {encode_header(rendered.subject)}",
         f"Message-ID: {message_id(key)}",
         f"Date: {formatdate(localtime=False, usegmt=True)}",
         "Auto-Submitted: auto-generated",
@@ -78,6 +80,44 @@ def encode(settings: MailSettings, to: str, key: str, rendered: Rendered) -> byt
     for subtype, body in (("plain", rendered.text), ("html", rendered.html)):
         lines += [f"--{boundary}", *_part(subtype, body)]
     return _join([*lines, f"--{boundary}--", ""])
+
+
+@cache
+def from_header(sender: str) -> str:
+    """The From header of a sender ("Name <address>"), its name RFC 2047 encoded if need be."""
+    return formataddr(parseaddr(sender), charset="utf-8")
+
+
+@cache
+def envelope_sender(sender: str) -> str:
+    """The address alone, for SMTP's MAIL FROM."""
+    return parseaddr(sender)[1]
+
+
+# "Subject: " and an encoded word within 78 characters: "=?utf-8?b?" + 56 of base64 (42 bytes)
+# + "?=" is 68.
+_WORD_BYTES = 42
+_PLAIN = re.compile(r"[ -~]{0,68}")
+
+
+def encode_header(value: str) -> str:
+    """A header's value as RFC 2047 base64 UTF-8 words, one per folded line (CRLF + space),
+    never splitting a character; printable ASCII that fits on its line is kept as it is. Written
+    directly: the email package's `Header` measured every character of the subject twice (its
+    quoted-printable and base64 lengths), a millisecond per message."""
+    if _PLAIN.fullmatch(value) and "=?" not in value:
+        return value
+    words, chunk = [], b""
+    for char in value:
+        encoded = char.encode("utf-8")
+        if len(chunk) + len(encoded) > _WORD_BYTES:
+            words.append(chunk)
+            chunk = b""
+        chunk += encoded
+    words.append(chunk)
+    return (CRLF + " ").join(
+        f"=?utf-8?b?{base64.b64encode(word).decode('ascii')}?=" for word in words
+    )
 
 
 def _part(subtype: str, body: str) -> list[str]:
@@ -122,7 +162,7 @@ class Mailer:
     def send_bytes(self, to: str, data: bytes) -> None:
         """Hand one message already encoded (`encode`) to the server; raise on refusal."""
         assert self._smtp is not None, "use Mailer as a context manager"
-        self._smtp.sendmail(parseaddr(self.settings.sender)[1], [to], data)
+        self._smtp.sendmail(envelope_sender(self.settings.sender), [to], data)
 
     def __exit__(self, *exc) -> None:
         if self._smtp is None:

@@ -8,7 +8,7 @@ and days arrive as ISO strings and are shown by the `moment` and `day` filters.
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel.dates import format_date, format_time
@@ -46,12 +46,15 @@ def environment(locale: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # The templates ship with the code: never stat their files again at each render.
+        auto_reload=False,
     )
     env.filters.update(day=_day(locale), moment=_moment(locale), money=formatting.money)
     return env
 
 
 def _day(locale: str):
+    @lru_cache(maxsize=1024)
     def day(value: str | date | None) -> str:
         if value is None:
             return formatting.NOTHING
@@ -64,6 +67,8 @@ def _day(locale: str):
 
 
 def _moment(locale: str):
+    # The same instant is shown to each recipient of an event, in two parts: formatted once.
+    @lru_cache(maxsize=1024)
     def moment(value: str | datetime | None) -> str:
         if value is None:
             return formatting.NOTHING

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, text, update
+from psycopg.types.json import Jsonb
+from sqlalchemy import Connection, and_, bindparam, or_, select, text, update
 
-from engine.db.database import Database
+from engine.db.database import WRITE_FLAG, Database
 from engine.db.uow import UnitOfWork
 from engine.models.notification import OutboxMessage
 from engine.notifications.mailer import Mailer, encode, is_permanent
@@ -128,34 +129,60 @@ def send_due(
     tally = Tally(claimed=len(claimed))
     if not claimed:
         return tally
+    # Every message is rendered and encoded before the first is sent: the SMTP loop then only
+    # hands bytes over and marks them, and the server's answers are not kept waiting.
+    ready: list[Ready] = []
+    for message in claimed:
+        prepared = _prepare(db, settings, clock, message)
+        if isinstance(prepared, Tally):
+            tally += prepared
+        else:
+            ready.append(prepared)
+    if not ready:
+        return tally
     try:
         with Mailer(settings) as mailer, _marking(db, clock) as mark:
-            for message in claimed:
-                tally += _send_one(db, settings, clock, mailer, message, mark)
+            for item in ready:
+                tally += _send_one(db, clock, mailer, item, mark)
                 if on_sent is not None:
-                    on_sent(message)
+                    on_sent(item.message)
     except OSError as exc:
         # The server could not be reached or dropped the connection: what is still leased
         # goes back to the queue, to try again later.
-        tally += _release(db, clock, claimed, f"serveur de messagerie injoignable : {exc}")
+        unsent = [item.message for item in ready]
+        tally += _release(db, clock, unsent, f"serveur de messagerie injoignable : {exc}")
     return tally
 
 
-def _send_one(db, settings, clock, mailer: Mailer, message: Claimed, mark) -> Tally:
+@dataclass(frozen=True)
+class Ready:
+    """A claimed message rendered and encoded: what is handed to the server."""
+
+    message: Claimed
+    subject: str
+    data: bytes
+
+
+def _prepare(db, settings: MailSettings, clock, message: Claimed) -> "Ready | Tally":
     try:
         rendered = render(message.template, message.locale, _with_base(message, settings))
     except Exception as exc:  # a template bug is a dead letter, not a crash loop
         log.exception("notification %s: rendering failed", message.key)
         return _fail(db, clock, message, f"gabarit {message.template} : {exc}", permanent=True)
+    data = encode(settings, message.recipient_email, message.key, rendered)
+    return Ready(message, rendered.subject, data)
+
+
+def _send_one(db, clock, mailer: Mailer, item: Ready, mark) -> Tally:
+    message = item.message
     try:
-        data = encode(settings, message.recipient_email, message.key, rendered)
-        mailer.send_bytes(message.recipient_email, data)
+        mailer.send_bytes(message.recipient_email, item.data)
     except smtplib.SMTPServerDisconnected:
         raise
     except smtplib.SMTPException as exc:
         # A refusal of this message (smtplib's errors are OSErrors too: caught first).
         return _fail(db, clock, message, f"{type(exc).__name__}: {exc}", is_permanent(exc))
-    mark(message, rendered.subject)
+    mark(message, item.subject)
     return Tally(sent=1)
 
 
@@ -165,44 +192,80 @@ def _with_base(message: Claimed, settings: MailSettings) -> dict[str, Any]:
 
 @contextmanager
 def _marking(db: Database, clock) -> Iterator[Callable[[Claimed, str], None]]:
-    """How a batch marks each message sent, at once and in a transaction of its own.
+    """How a batch marks each message sent, at once and in a transaction of its own, over one
+    connection held for the batch, with one prebuilt UPDATE (no unit of work, pool checkout or
+    statement built per message).
 
-    On PostgreSQL, one connection for the batch, each mark a single autocommitted UPDATE (one
-    round trip instead of five), committed without waiting for the disk: a worker that dies
-    after it loses nothing (the server has it); only a crash of the database server itself
-    could forget the marks of its last fraction of a second, and those messages would go
-    again with their same Message-ID. On SQLite, a write unit of work per mark.
+    On PostgreSQL each mark is a single autocommitted UPDATE (one round trip instead of five),
+    committed without waiting for the disk: a worker that dies after it loses nothing (the
+    server has it); only a crash of the database server itself could forget the marks of its
+    last fraction of a second, and those messages would go again with their same Message-ID.
+    On SQLite each mark is BEGIN IMMEDIATE, the UPDATE, COMMIT on that connection (WAL,
+    synchronous=NORMAL): the write lock is held for the one UPDATE.
     """
-    if not db.is_postgresql:
-        yield lambda message, subject: _mark_sent(db, clock, message, subject)
-        return
     with db.engine.connect() as conn:
-        auto = conn.execution_options(isolation_level="AUTOCOMMIT")
-        auto.execute(ASYNC_SESSION)
+        if db.is_postgresql:
+            auto = conn.execution_options(isolation_level="AUTOCOMMIT")
+            auto.execute(ASYNC_SESSION)
+            mark = _autocommitted(auto, clock)
+        else:
+            mark = _sqlite_marks(conn, clock)
         try:
-            yield lambda message, subject: auto.execute(_sent(message, subject, clock()))
+            yield mark
         except BaseException:
-            conn.invalidate()  # never back to the pool with the session's setting
+            conn.invalidate()  # never back to the pool with the session's setting or a lock
             raise
-        auto.execute(SYNC_SESSION)
+        if db.is_postgresql:
+            auto.execute(SYNC_SESSION)
 
 
-def _sent(message: Claimed, subject: str, now: datetime):
-    values: dict[str, Any] = {"status": "sent", "sent_at": now, "lease_until": None}
-    if any(name.startswith(SECRET) for name in message.context):
-        # A secret (a password-reset link) is kept only until it is handed over.
-        values["context"] = {k: v for k, v in message.context.items() if not k.startswith(SECRET)}
-    return (
-        update(_t)
-        .where(_t.c.id == message.id, _t.c.status == "sending")
-        .values(subject=subject[:300], **values)
-    )
+def _autocommitted(auto: Connection, clock) -> Callable[[Claimed, str], None]:
+    # Straight to the driver's cursor (psycopg prepares the statement after a few runs): the
+    # SQLAlchemy layer doubled the mark's time, 0.22-0.27 ms against 0.12.
+    cursor = auto.connection.dbapi_connection.cursor()
+
+    def mark(message: Claimed, subject: str) -> None:
+        statement, params = _sent(message, subject, clock())
+        if statement is _SENT:
+            cursor.execute(_PG_SENT, params)
+        else:
+            cursor.execute(_PG_SENT_FORGETTING, {**params, "context": Jsonb(params["context"])})
+
+    return mark
 
 
-def _mark_sent(db: Database, clock, message: Claimed, subject: str) -> None:
-    with UnitOfWork(db, clock=clock) as uow:
-        uow.begin_write().execute(_sent(message, subject, clock()))
-        uow.commit()
+def _sqlite_marks(conn: Connection, clock) -> Callable[[Claimed, str], None]:
+    def mark(message: Claimed, subject: str) -> None:
+        conn.info[WRITE_FLAG] = True  # the "begin" hook emits BEGIN IMMEDIATE
+        with conn.begin():
+            conn.execute(*_sent(message, subject, clock()))
+
+    return mark
+
+
+_SENT = (
+    update(_t)
+    .where(_t.c.id == bindparam("message_id"), _t.c.status == "sending")
+    .values(status="sent", sent_at=bindparam("sent_at"), lease_until=None,
+            subject=bindparam("subject"))
+)  # fmt: skip
+_SENT_FORGETTING = _SENT.values(context=bindparam("context"))
+_PG_SENT = (
+    "UPDATE outbox_message SET status = 'sent', sent_at = %(sent_at)s, lease_until = NULL, "
+    "subject = %(subject)s{} WHERE id = %(message_id)s AND status = 'sending'"
+)
+_PG_SENT_FORGETTING = _PG_SENT.format(", context = %(context)s")
+_PG_SENT = _PG_SENT.format("")
+
+
+def _sent(message: Claimed, subject: str, now: datetime) -> tuple[Any, dict[str, Any]]:
+    """The mark's statement and its parameters."""
+    params = {"message_id": message.id, "sent_at": now, "subject": subject[:300]}
+    if not any(name.startswith(SECRET) for name in message.context):
+        return _SENT, params
+    # A secret (a password-reset link) is kept only until it is handed over.
+    params["context"] = {k: v for k, v in message.context.items() if not k.startswith(SECRET)}
+    return _SENT_FORGETTING, params
 
 
 def _fail(db: Database, clock, message: Claimed, error: str, permanent: bool) -> Tally:
