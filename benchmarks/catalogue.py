@@ -14,9 +14,7 @@ Usage: python -m benchmarks.catalogue [--schemes 100000] [--events 200000] [--re
 The last line printed is one JSON object of the figures.
 """
 
-import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -26,10 +24,10 @@ from pathlib import Path
 from jinja2 import Template
 
 from benchmarks.ui import (
-    DEFAULT_PG,
     Floor,
     _analyze,
     _loaded,
+    inventory_parser,
     load,
     timed,
 )
@@ -168,16 +166,7 @@ def met(figures: dict) -> bool:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--schemes", type=int, default=100_000)
-    parser.add_argument("--events", type=int, default=200_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--pg-url", default=os.environ.get("MAILLAGE_BENCH_PG_URL", DEFAULT_PG))
-    parser.add_argument("--no-postgresql", action="store_true")
-    parser.add_argument("--no-sqlite", action="store_true")
-    parser.add_argument("--sqlite-path", type=Path, help="keep the SQLite file; reuse it")
-    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser = inventory_parser(__doc__.splitlines()[0], events=200_000, requests=20)
     args = parser.parse_args(argv)
     out: dict = {"schemes": args.schemes, "events": args.events}
     with tempfile.TemporaryDirectory() as tmp:

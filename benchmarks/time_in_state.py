@@ -15,15 +15,14 @@ Usage: python -m benchmarks.time_in_state [--schemes 100000] [--events 1000000] 
 The last line printed is one JSON object of the figures.
 """
 
-import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.ui import inventory_parser
 from engine.db.config import Settings
 from engine.db.database import Database
 from engine.db.migrate import upgrade
@@ -31,7 +30,6 @@ from engine.db.uow import UnitOfWork
 from engine.queries import time_in_state as tis
 from engine.rules.workflow import default_registry
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BENCH_DB = "maillage_bench_tis"
 MEASURED = "('recorded', 'changes_requested', 'reviewed', 'proposed')"
 
@@ -182,16 +180,7 @@ def _raw(db: Database, url: str):
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--schemes", type=int, default=100_000)
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--requests", type=int, default=3)
-    parser.add_argument("--pg-url", default=os.environ.get("MAILLAGE_BENCH_PG_URL", DEFAULT_PG))
-    parser.add_argument("--no-postgresql", action="store_true")
-    parser.add_argument("--no-sqlite", action="store_true")
-    parser.add_argument("--sqlite-path", type=Path, help="keep the SQLite file; reuse it")
-    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser = inventory_parser(__doc__.splitlines()[0], events=1_000_000, requests=3)
     args = parser.parse_args(argv)
     out: dict = {"schemes": args.schemes, "events": args.events}
     with tempfile.TemporaryDirectory() as tmp:

@@ -568,17 +568,24 @@ def met(figures: dict) -> bool:
     )
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def inventory_parser(description: str, *, events: int, requests: int) -> argparse.ArgumentParser:
+    """The options of the benchmarks that load this module's inventory (ui, time_in_state,
+    catalogue): its size, the repeats, and which databases, kept or reused."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--schemes", type=int, default=100_000)
-    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, default=events)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--requests", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=requests)
     parser.add_argument("--pg-url", default=os.environ.get("MAILLAGE_BENCH_PG_URL", DEFAULT_PG))
     parser.add_argument("--no-postgresql", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--sqlite-path", type=Path, help="keep the SQLite file; reuse it")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = inventory_parser(__doc__.splitlines()[0], events=1_000_000, requests=10)
     args = parser.parse_args(argv)
     out: dict = {"schemes": args.schemes, "events": args.events}
     with tempfile.TemporaryDirectory() as tmp:
