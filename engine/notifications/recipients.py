@@ -103,16 +103,9 @@ def with_roles(
     conn: Connection | Session, roles: Iterable[str], at: datetime | None = None
 ) -> list[Recipient]:
     """Return the active users holding any of `roles` (or lent one at `at`), each once, by id."""
-    wanted = sorted(set(roles))
-    if not wanted:
-        return []
-    holders = _holders(wanted, at)
-    query = (
-        select(*_columns())
-        .where(_user.c.active.is_(True), _user.c.id.in_(select(holders.c.user_id)))
-        .order_by(_user.c.id)
-    )
-    return [_recipient(row) for row in conn.execute(query)]
+    found = with_roles_by_role(conn, roles, at)
+    once = {person.id: person for people in found.values() for person in people}
+    return [once[i] for i in sorted(once)]
 
 
 def with_roles_by_role(
