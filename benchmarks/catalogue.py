@@ -23,6 +23,7 @@ from pathlib import Path
 
 from jinja2 import Template
 
+from benchmarks.bench_database import BenchDatabase
 from benchmarks.ui import (
     Floor,
     _analyze,
@@ -178,45 +179,17 @@ def main(argv: list[str] | None = None) -> dict:
             out["sqlite"] = run_backend(f"sqlite:///{path}", args, Path(tmp), path.exists())
         if not args.no_postgresql:
             print("PostgreSQL", flush=True)
-            reuse = (
-                args.keep and _pg_exists(args.pg_url) and _loaded(_pg_bench_url(args.pg_url), args)
-            )
-            url = _pg_bench_url(args.pg_url) if reuse else _fresh_pg(args.pg_url)
+            bench = BenchDatabase(args.pg_url, BENCH_DB)
+            reuse = args.keep and bench.exists() and _loaded(bench.url, args)
+            url = bench.url if reuse else bench.fresh()
             try:
                 out["postgresql"] = run_backend(url, args, Path(tmp), reuse)
             finally:
                 if not args.keep:
-                    _drop_pg(args.pg_url)
+                    bench.drop()
     out["targets_met"] = all(met(v) for k, v in out.items() if k in ("sqlite", "postgresql"))
     print(json.dumps(out))
     return out
-
-
-def _fresh_pg(url: str) -> str:
-    _drop_pg(url)
-    _admin(url, f"CREATE DATABASE {BENCH_DB}")
-    return _pg_bench_url(url)
-
-
-def _pg_bench_url(url: str) -> str:
-    return url.rsplit("/", 1)[0] + f"/{BENCH_DB}"
-
-
-def _pg_exists(url: str) -> bool:
-    return _admin(url, f"SELECT 1 FROM pg_database WHERE datname = '{BENCH_DB}'") is not None
-
-
-def _drop_pg(url: str) -> None:
-    _admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-
-
-def _admin(url: str, sql: str):
-    db = Database(url)
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        result = conn.exec_driver_sql(sql)
-        found = result.first() if result.returns_rows else None
-    db.dispose()
-    return found
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.bench_database import BenchDatabase
 from benchmarks.ui import inventory_parser
 from engine.db.config import Settings
 from engine.db.database import Database
@@ -190,42 +191,16 @@ def main(argv: list[str] | None = None) -> dict:
             out["sqlite"] = run_backend(f"sqlite:///{path}", args, Path(tmp), path.exists())
         if not args.no_postgresql:
             print("PostgreSQL", flush=True)
-            reuse = args.keep and _pg_exists(args.pg_url)
-            url = _bench_url(args.pg_url) if reuse else _fresh_pg(args.pg_url)
+            bench = BenchDatabase(args.pg_url, BENCH_DB)
+            reuse = args.keep and bench.exists()
+            url = bench.url if reuse else bench.fresh()
             try:
                 out["postgresql"] = run_backend(url, args, Path(tmp), reuse)
             finally:
                 if not args.keep:
-                    _drop_pg(args.pg_url)
+                    bench.drop()
     print(json.dumps(out))
     return out
-
-
-def _bench_url(url: str) -> str:
-    return url.rsplit("/", 1)[0] + f"/{BENCH_DB}"
-
-
-def _admin(url: str, statement: str):
-    db = Database(url)
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        result = conn.exec_driver_sql(statement)
-        found = result.first() if result.returns_rows else None
-    db.dispose()
-    return found
-
-
-def _pg_exists(url: str) -> bool:
-    return _admin(url, f"SELECT 1 FROM pg_database WHERE datname = '{BENCH_DB}'") is not None
-
-
-def _fresh_pg(url: str) -> str:
-    _drop_pg(url)
-    _admin(url, f"CREATE DATABASE {BENCH_DB}")
-    return _bench_url(url)
-
-
-def _drop_pg(url: str) -> None:
-    _admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from pathlib import Path
 from jinja2 import Template
 from sqlalchemy import select
 
+from benchmarks.bench_database import BenchDatabase
 from engine.db.bulk import bulk_insert
 from engine.db.config import Settings
 from engine.db.database import Database
@@ -598,15 +599,14 @@ def main(argv: list[str] | None = None) -> dict:
             out["sqlite"] = run_backend(f"sqlite:///{path}", args, Path(tmp), reuse)
         if not args.no_postgresql:
             print("PostgreSQL", flush=True)
-            reuse = (
-                args.keep and _pg_exists(args.pg_url) and _loaded(_pg_bench_url(args.pg_url), args)
-            )
-            url = _pg_bench_url(args.pg_url) if reuse else _fresh_pg(args.pg_url)
+            bench = BenchDatabase(args.pg_url, BENCH_DB)
+            reuse = args.keep and bench.exists() and _loaded(bench.url, args)
+            url = bench.url if reuse else bench.fresh()
             try:
                 out["postgresql"] = run_backend(url, args, Path(tmp), reuse)
             finally:
                 if not args.keep:
-                    _drop_pg(args.pg_url)
+                    bench.drop()
     out["targets_met"] = all(met(v) for k, v in out.items() if k in ("sqlite", "postgresql"))
     print(json.dumps(out))
     return out
@@ -620,36 +620,6 @@ def _loaded(url: str, args) -> bool:
         events = conn.exec_driver_sql("SELECT count(*) FROM audit_event").scalar()
     db.dispose()
     return found == args.schemes and events >= args.events
-
-
-def _fresh_pg(url: str) -> str:
-    _drop_pg(url)
-    db = Database(url)
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {BENCH_DB}")
-    db.dispose()
-    return _pg_bench_url(url)
-
-
-def _pg_bench_url(url: str) -> str:
-    return url.rsplit("/", 1)[0] + f"/{BENCH_DB}"
-
-
-def _pg_exists(url: str) -> bool:
-    db = Database(url)
-    with db.engine.connect() as conn:
-        found = conn.exec_driver_sql(
-            f"SELECT 1 FROM pg_database WHERE datname = '{BENCH_DB}'"
-        ).first()
-    db.dispose()
-    return found is not None
-
-
-def _drop_pg(url: str) -> None:
-    db = Database(url)
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    db.dispose()
 
 
 if __name__ == "__main__":
