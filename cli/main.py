@@ -6,6 +6,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from cli.audit import audit
 from cli.context import SETUP_FAILURE, fail, first_line, report_invalid
 from cli.db import demo, init
+from cli.diagnostic import diagnostic
 from cli.documents import case_file, copil
 from cli.exporting import export
 from cli.importing import import_
@@ -60,3 +61,4 @@ main.add_command(export)
 main.add_command(import_)
 main.add_command(meeting)
 main.add_command(worker)
+main.add_command(diagnostic)

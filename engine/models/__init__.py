@@ -4,6 +4,7 @@ from engine.models.audit import AuditEvent
 from engine.models.comment import Comment
 from engine.models.counter import ReferenceCounter
 from engine.models.delegation import DELEGABLE, Delegation, DelegationRole
+from engine.models.diagnostic import CrimeFigure
 from engine.models.meeting import (
     ATTENDANCE,
     COMMITTEES,
@@ -39,6 +40,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Comment",
+    "CrimeFigure",
     "Delegation",
     "DelegationRole",
     "Meeting",

@@ -1,0 +1,1 @@
+"""The delinquency diagnostic: the SSMSI's recorded crime beside the inventory's coverage."""

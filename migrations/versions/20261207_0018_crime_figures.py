@@ -1,0 +1,44 @@
+"""The delinquency diagnostic: the SSMSI's recorded-crime figures for Martinique.
+
+Revision ID: 0018
+Revises: 0015
+Create Date: 2026-12-07 18:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0018"
+down_revision: str | Sequence[str] | None = "0015"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "crime_figure",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("level", sa.String(length=12), nullable=False),
+        sa.Column("territory_code", sa.String(length=5), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("indicator", sa.String(length=120), nullable=False),
+        sa.Column("unit", sa.String(length=40), nullable=False),
+        sa.Column("published", sa.Boolean(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=True),
+        sa.Column("rate", sa.Numeric(precision=12, scale=7), nullable=True),
+        sa.Column("population", sa.Integer(), nullable=True),
+        sa.Column("population_year", sa.Integer(), nullable=True),
+        sa.Column("dwellings", sa.Integer(), nullable=True),
+        sa.Column("dwellings_year", sa.Integer(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_crime_figure")),
+        sa.UniqueConstraint(
+            "year", "territory_code", "indicator", "unit", name="uq_crime_figure"
+        ),
+    )
+    op.create_index("ix_crime_figure_indicator_year", "crime_figure", ["indicator", "year"])
+
+
+def downgrade() -> None:
+    op.drop_table("crime_figure")
