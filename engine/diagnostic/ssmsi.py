@@ -19,16 +19,19 @@ not one of Martinique's 34 communes is an error. Any error refuses the whole fil
 """
 
 import csv
+import gzip
 import hashlib
 import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import BinaryIO, TextIO
 
 from engine.diagnostic.indicators import indicator_names
 
 DEPARTMENT = "972"
+GZIP = b"\x1f\x8b"
 COMMUNE_HEADER = (
     "annee",
     "indicateur",
@@ -111,20 +114,59 @@ class SsmsiFile:
             self.more_errors += 1
 
 
-def read_ssmsi(data: bytes, file_name: str, communes: Iterable[str]) -> SsmsiFile:
-    """Read a file's bytes; `communes` are Martinique's INSEE codes. Never raises on content."""
-    result = SsmsiFile(file_name, hashlib.sha256(data).hexdigest())
-    text = _decoded(data, result)
-    if text is None:
-        return result
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+class _Hashing(io.RawIOBase):
+    """A binary stream read through, its SHA-256 computed on the way."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream = stream
+        self.digest = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        chunk = self.stream.read(len(buffer))
+        self.digest.update(chunk)
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def read_ssmsi(source: bytes | BinaryIO, file_name: str, communes: Iterable[str]) -> SsmsiFile:
+    """Read a file (its bytes or a binary stream, gzipped or not), line by line: the national
+    file weighs hundreds of megabytes. `communes` are Martinique's INSEE codes. Never raises on
+    content: what is wrong is in the result's `errors`."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    hashing = _Hashing(stream)
+    buffered = io.BufferedReader(hashing, buffer_size=1 << 20)
+    binary = gzip.GzipFile(fileobj=buffered) if buffered.peek(2)[:2] == GZIP else buffered
+    result = SsmsiFile(file_name, "")
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+    try:
+        _read(text, result, communes)
+    except UnicodeDecodeError:
+        result.errors.append(
+            "Le fichier n'est pas encodé en UTF-8 : téléchargez-le de nouveau depuis data.gouv.fr."
+        )
+    except (OSError, EOFError, csv.Error) as exc:
+        result.errors.append(f"Fichier illisible : {exc}.")
+    text.detach()  # the caller's stream stays open
+    # The whole file is hashed, even past an error: the SHA-256 names what was given.
+    while buffered.read(1 << 20):
+        pass
+    result.sha256 = hashing.digest.hexdigest()
+    return result
+
+
+def _read(text: TextIO, result: SsmsiFile, communes: Iterable[str]) -> None:
+    rows = csv.reader(text, delimiter=";")
     header = next(rows, None)
     if not header or not _header_ok(header, result):
-        return result
+        return
     known = set(communes)
     names = indicator_names()
     seen: dict[tuple, int] = {}
-    for line, row in enumerate(rows, start=2):
+    for row in rows:
+        line = rows.line_num
         if not any(cell.strip() for cell in row):
             continue
         figure = _figure(row, line, result, known, names)
@@ -137,17 +179,6 @@ def read_ssmsi(data: bytes, file_name: str, communes: Iterable[str]) -> SsmsiFil
         result.figures.append(figure)
     if not result.figures and not result.errors:
         result.errors.append("Le fichier ne contient aucune ligne pour la Martinique.")
-    return result
-
-
-def _decoded(data: bytes, result: SsmsiFile) -> str | None:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        result.errors.append(
-            "Le fichier n'est pas encodé en UTF-8 : téléchargez-le de nouveau depuis data.gouv.fr."
-        )
-        return None
 
 
 def _header_ok(header: list[str], result: SsmsiFile) -> bool:

@@ -1,5 +1,7 @@
 """The SSMSI import: Martinique's rows kept, withheld figures never numbers, bad files refused."""
 
+import gzip
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -183,3 +185,10 @@ def test_the_command_line_imports_or_refuses_naming_the_row(world: World, tmp_pa
     assert done.exit_code == 0, done.output
     assert "Chiffres importés : 204" in done.output and "ignorées : 2" in done.output
     assert counts(world)[0] == 204
+
+
+def test_the_gzipped_file_data_gouv_publishes_reads_the_same(world: World):
+    packed = gzip.compress(COMMUNES)
+    result = load(world, packed, "donnee-comm.csv.gz")
+    assert len(result.file.figures) == 204 and result.file.skipped == 2
+    assert result.file.sha256 == hashlib.sha256(packed).hexdigest()
