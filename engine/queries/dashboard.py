@@ -103,7 +103,14 @@ def weekly_flow(session: Session, now: datetime, weeks: int = WEEKS) -> list[Wee
 _COVERAGE: dict[str, tuple] = {}
 # What cannot change the matrix; anything else (a scheme's creation, edit, transition, link,
 # an import, a pooling's events) counts it again, to be safe.
-HARMLESS_RECORDS = ("user", "organisation", "export", "vocabulary_term", "notification")
+HARMLESS_RECORDS = (
+    "user",
+    "organisation",
+    "export",
+    "vocabulary_term",
+    "notification",
+    "diagnostic",
+)
 HARMLESS_ACTIONS = ("comment", "print")
 
 
