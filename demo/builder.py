@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from demo.catalogue import DEMO_PASSWORD, Catalogue, DemoPooling, DemoScheme, load_catalogue
+from demo.diagnostic import load_diagnostic
 from demo.meetings import SITS_AT, Committee, Decision
 from engine.clock import MARTINIQUE
 from engine.db.database import Database
@@ -170,7 +171,11 @@ class _Builder:
         self.play_schemes()
         self.play_poolings()
         self.committee.plan_next()
+        load_diagnostic(self.uow, self.actors[self.cotech_key()])
         self.forget_history()
+
+    def cotech_key(self) -> str:
+        return next(key for key, actor in self.actors.items() if "cotech" in actor.roles)
 
     def forget_history(self) -> None:
         """Start the notifications' cursor at the audit log's head: the demo's invented past is

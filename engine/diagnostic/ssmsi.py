@@ -32,6 +32,8 @@ from engine.diagnostic.indicators import indicator_names
 
 DEPARTMENT = "972"
 GZIP = b"\x1f\x8b"
+# Files of invented numbers (the demo's, the tests') carry this mark in their names.
+INVENTED = "INVENTE"
 COMMUNE_HEADER = (
     "annee",
     "indicateur",
@@ -160,7 +162,10 @@ def read_ssmsi(source: bytes | BinaryIO, file_name: str, communes: Iterable[str]
 def _read(text: TextIO, result: SsmsiFile, communes: Iterable[str]) -> None:
     rows = csv.reader(text, delimiter=";")
     header = next(rows, None)
-    if not header or not _header_ok(header, result):
+    if not header:
+        result.errors.append("Le fichier est vide.")
+        return
+    if not _header_ok(header, result):
         return
     known = set(communes)
     names = indicator_names()

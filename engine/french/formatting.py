@@ -30,6 +30,13 @@ def number(value: int | Decimal | None) -> str:
     return format_decimal(value, locale=LOCALE)
 
 
+def rate(value: Decimal | None) -> str:
+    """Format a rate per thousand with two decimals the French way: "2,57"."""
+    if value is None:
+        return NOTHING
+    return format_decimal(value, format="#,##0.00", locale=LOCALE)
+
+
 def day(value: date | None) -> str:
     """Format a date as "15/03/2022"."""
     if value is None:

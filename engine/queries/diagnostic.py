@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.diagnostic.indicators import Indicator, indicators
-from engine.models import CrimeFigure, Territory, VocabularyTerm
+from engine.diagnostic.ssmsi import INVENTED
+from engine.models import AuditEvent, CrimeFigure, Territory, VocabularyTerm
 from engine.queries.dashboard import Cell, coverage
 
 
@@ -148,3 +149,35 @@ def _lines(session, indicator: Indicator, figures, department) -> list[CommuneLi
             )
         )
     return lines
+
+
+def last_imports(session: Session, limit: int = 5) -> list[AuditEvent]:
+    """Return the latest imports (their audit events: file, SHA-256, counts), newest first."""
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.record_type == "diagnostic", AuditEvent.action == "diagnostic_import")
+            .order_by(AuditEvent.position.desc())
+            .limit(limit)
+        )
+    )
+
+
+def sources(session: Session, year: int | None) -> list[AuditEvent]:
+    """Return, per level (communes, département), the latest import that brought `year`'s
+    figures: the files the page's numbers come from."""
+    found: dict[str, AuditEvent] = {}
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.record_type == "diagnostic", AuditEvent.action == "diagnostic_import")
+        .order_by(AuditEvent.position.desc())
+    )
+    for event in events:
+        if year in event.data.get("years", ()) and event.data.get("level") not in found:
+            found[event.data["level"]] = event
+    return sorted(found.values(), key=lambda event: event.data["level"])
+
+
+def invented(events: list[AuditEvent]) -> bool:
+    """Whether figures come from the demo's files of invented numbers (named so)."""
+    return any(INVENTED in event.data.get("file_name", "") for event in events)

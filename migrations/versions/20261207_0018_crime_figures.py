@@ -33,9 +33,7 @@ def upgrade() -> None:
         sa.Column("dwellings", sa.Integer(), nullable=True),
         sa.Column("dwellings_year", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_crime_figure")),
-        sa.UniqueConstraint(
-            "year", "territory_code", "indicator", "unit", name="uq_crime_figure"
-        ),
+        sa.UniqueConstraint("year", "territory_code", "indicator", "unit", name="uq_crime_figure"),
     )
     op.create_index("ix_crime_figure_indicator_year", "crime_figure", ["indicator", "year"])
 

@@ -17,7 +17,16 @@ from engine.clock import local, system_clock
 from engine.db.config import Settings
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
-from engine.models import AuditEvent, Meeting, MeetingItem, Pooling, Scheme, Territory, User
+from engine.models import (
+    AuditEvent,
+    CrimeFigure,
+    Meeting,
+    MeetingItem,
+    Pooling,
+    Scheme,
+    Territory,
+    User,
+)
 from engine.models.notification import OutboxCursor
 from engine.notifications.dispatch import dispatch
 from engine.rules.policy import SYSTEM
@@ -118,6 +127,8 @@ def test_demo_builds_every_state_and_an_audit_trail_that_verifies(run: Run, db: 
     assert _count(db, Scheme) >= 40
     assert pooling_states == ["approved", "proposed", "recorded"]
     assert {"reopen", "send_back", "request_changes", "comment", "link_pooling"} <= actions
+    # The diagnostic's files of invented numbers, communes and département, are imported.
+    assert "diagnostic_import" in actions and _count(db, CrimeFigure) == 204 + 6
     assert roles == {"owner", "cotech", "coordinator", "copil", "secretary", "admin"}
     assert len(dual) == 1
     assert all(instant.year in (2025, 2026) for instant in instants)

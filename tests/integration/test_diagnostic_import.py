@@ -19,7 +19,7 @@ from engine.services.diagnostic import (
 from tests.factories import World
 from tests.integration.test_cli import _runner
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "ssmsi"
+DATA = Path(__file__).resolve().parents[2] / "demo" / "ssmsi"
 COMMUNES = (DATA / "ssmsi-communes-INVENTE.csv").read_bytes()
 DEPARTMENT = (DATA / "ssmsi-departement-INVENTE.csv").read_bytes()
 HEADER = (DATA / "ssmsi-communes-INVENTE.csv").read_text(encoding="utf-8").splitlines()[0]
@@ -139,6 +139,8 @@ def test_the_preview_writes_nothing(world: World):
         (csv_bytes(row(), header="commune;annee;indicateur"), "Ligne 1 : colonnes inattendues"),
         (csv_bytes(row(code="97101")), "aucune ligne pour la Martinique"),
         ("é".encode("latin-1") + COMMUNES, "n'est pas encodé en UTF-8"),
+        (b"", "Le fichier est vide."),
+        (gzip.compress(b"")[:10], "Fichier illisible"),
     ],
 )
 def test_a_malformed_file_is_refused_with_the_row_named_and_nothing_written(

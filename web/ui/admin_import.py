@@ -1,28 +1,25 @@
 """Importing a census spreadsheet from the browser: upload, preview (a dry run), confirm.
 
-Between the preview and the confirmation the file waits in the instance folder under a random
-name tied to the administrator, so the confirmation imports exactly the file previewed.
+Between the preview and the confirmation the file waits in the instance folder (web/uploads.py),
+so the confirmation imports exactly the file previewed.
 """
 
-import re
-import secrets
-import time
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import InvalidInput, NotFound
+from engine.errors import InvalidInput
 from engine.importing.reader import MAX_BYTES, UnreadableFile
 from engine.services.imports import plan_import, run_import
 from web.context import actor, reading, writing
 from web.security import body_limit
 from web.ui.admin_common import organisations
+from web.uploads import keep, taken
 
 # The file itself may weigh 20 MB; the multipart envelope and the other fields add a little.
 UPLOAD_LIMIT = MAX_BYTES + 64 * 1024
-TOKEN = re.compile(r"^[0-9a-f]{32}$")
-KEPT_FOR = 24 * 3600  # seconds a previewed file waits for its confirmation
+KEPT = "imports"
 
 
 def register(blueprint: Blueprint) -> None:
@@ -55,7 +52,7 @@ def preview_import():
         report = plan_import(reading(), actor(), content, filename, organisation=organisation)
     except (UnreadableFile, InvalidInput) as refused:
         return import_form({"file": [_message(refused)]}, 422)
-    token = _keep(content)
+    token = keep(KEPT, lambda path: path.write_bytes(content))
     return render_template(
         "ui/admin/import_report.html",
         report=report,
@@ -66,7 +63,8 @@ def preview_import():
 
 
 def confirm_import():
-    content = _take(request.form.get("token", ""))
+    with taken(KEPT, request.form.get("token", "")) as path:
+        content = path.read_bytes()
     filename = request.form.get("filename", "")[:200] or "import"
     try:
         with writing() as work:
@@ -89,31 +87,3 @@ def _message(error: Exception) -> str:
         details = [m for messages in error.errors.values() for m in messages]
         return " ".join([error.message, *details[:5]]).strip()
     return str(error)
-
-
-def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
-
-
-def _keep(content: bytes) -> str:
-    folder = _folder()
-    for old in folder.iterdir():
-        if old.stat().st_mtime < time.time() - KEPT_FOR:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (folder / f"{actor().id}-{token}").write_bytes(content)
-    return token
-
-
-def _take(token: str) -> bytes:
-    """Return the previewed file of this administrator and forget it; 404 if none."""
-    if not TOKEN.match(token):
-        raise NotFound()
-    path = _folder() / f"{actor().id}-{token}"
-    if not path.is_file():
-        raise NotFound()
-    content = path.read_bytes()
-    path.unlink(missing_ok=True)
-    return content

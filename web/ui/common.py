@@ -16,7 +16,7 @@ from web.security import local_path
 
 def register_common(app: Flask) -> None:
     """Template filters and globals, and CSRF checks on every form the interface posts."""
-    for name in ("money", "number", "day", "long_day", "moment"):
+    for name in ("money", "number", "rate", "day", "long_day", "moment"):
         app.add_template_filter(getattr(formatting, name), name)
     app.context_processor(lambda: {"actor": signed_in_actor()})
     app.add_template_global(english)

@@ -9,7 +9,7 @@ import csv
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[2]
+ROOT = HERE.parents[1]
 COMMUNE_HEADER = (
     "CODGEO_2025;annee;indicateur;unite_de_compte;nombre;taux_pour_mille;est_diffuse;insee_pop;"
     "insee_pop_millesime;insee_log;insee_log_millesime;complement_info_nombre;"
