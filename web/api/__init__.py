@@ -5,6 +5,7 @@ from flask import Flask
 from web.api import (
     audit,
     delegations,
+    diagnostic,
     events,
     organisations,
     poolings,
@@ -34,6 +35,7 @@ RESOURCES = (
     tokens,
     users,
     reports,
+    diagnostic,
 )
 
 

@@ -8,7 +8,7 @@ character the database cannot store (422, per field). Path ids beyond that range
 import json
 from decimal import Decimal
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.routing import IntegerConverter
 
@@ -45,6 +45,17 @@ def register_hardening(app: Flask, api) -> None:
     app.before_request(_check_request)
 
 
+def takes_files(view):
+    """Let an endpoint receive a multipart/form-data upload instead of JSON."""
+    view.takes_files = True
+    return view
+
+
+def _takes_files() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "takes_files", False))
+
+
 def decimal_bounds_as_numbers(converter, field, ret: dict, **kwargs) -> dict:
     """Document a Decimal field's Range as numbers: apispec leaves Decimals, JSON makes strings."""
     return {k: float(v) for k, v in ret.items() if isinstance(v, Decimal)}
@@ -57,6 +68,8 @@ def _check_request():
         return error_response(400, "Requête invalide : caractère nul dans l'adresse.")
     if request.method not in BODY_METHODS:
         return None
+    if request.mimetype == "multipart/form-data" and _takes_files():
+        return None  # a file streamed to its view, which reads it strictly itself
     data = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: werkzeug raises the 413
     if not data:
         return None  # an action without input (webargs reads an empty body as no body)
