@@ -5,7 +5,7 @@ space (U+00A0) before the euro sign, so a printed amount never breaks across two
 """
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
@@ -14,6 +14,8 @@ from engine.clock import local
 
 LOCALE = "fr_FR"
 NOTHING = "—"
+CENT = Decimal("0.01")
+NARROW_SPACE = "\u202f"
 
 
 def money(amount: Decimal | int | None) -> str:
@@ -27,6 +29,8 @@ def number(value: int | Decimal | None) -> str:
     """Format a count the French way: "1 200"."""
     if value is None:
         return NOTHING
+    if isinstance(value, int) and -1000 < value < 1000:
+        return str(value)  # no group to separate: Babel's answer, without its cost
     return format_decimal(value, locale=LOCALE)
 
 
@@ -34,7 +38,9 @@ def rate(value: Decimal | None) -> str:
     """Format a rate per thousand with two decimals the French way: "2,57"."""
     if value is None:
         return NOTHING
-    return format_decimal(value, format="#,##0.00", locale=LOCALE)
+    # Babel's pattern, written by hand: a page shows a hundred rates (half-even, as Babel).
+    rounded = Decimal(value).quantize(CENT, rounding=ROUND_HALF_EVEN)
+    return f"{rounded:,}".replace(",", NARROW_SPACE).replace(".", ",")
 
 
 def day(value: date | None) -> str:

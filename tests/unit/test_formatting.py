@@ -4,7 +4,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_decimal
 
+from engine.french import formatting
 from engine.french.formatting import day, long_day, moment, money, number
 
 NNBSP, NBSP = "\u202f", "\xa0"  # what Babel's fr_FR puts between thousands and before "€"
@@ -57,3 +59,16 @@ def test_moment_refuses_a_naive_datetime():
     with pytest.raises(ValueError, match="naive"):
         moment(datetime(2026, 3, 1, 12, 0))
     assert moment(None) == "—"
+
+
+@pytest.mark.parametrize(
+    "value", ["0", "2.5", "2.345", "2.355", "999.999", "1234.5678", "-3.2", "12345678.9"]
+)
+def test_rates_read_as_babel_writes_them(value):
+    expected = format_decimal(Decimal(value), format="#,##0.00", locale="fr_FR")
+    assert formatting.rate(Decimal(value)) == expected
+
+
+@pytest.mark.parametrize("value", [0, 7, 999, -999, 1000, 12345, -1000])
+def test_counts_read_as_babel_writes_them(value):
+    assert formatting.number(value) == format_decimal(value, locale="fr_FR")
