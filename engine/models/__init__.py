@@ -4,7 +4,7 @@ from engine.models.audit import AuditEvent
 from engine.models.comment import Comment
 from engine.models.counter import ReferenceCounter
 from engine.models.delegation import DELEGABLE, Delegation, DelegationRole
-from engine.models.diagnostic import CrimeFigure
+from engine.models.diagnostic import CrimeFigure, DiagnosticNote
 from engine.models.meeting import (
     ATTENDANCE,
     COMMITTEES,
@@ -43,6 +43,7 @@ __all__ = [
     "CrimeFigure",
     "Delegation",
     "DelegationRole",
+    "DiagnosticNote",
     "Meeting",
     "MeetingItem",
     "MeetingMember",

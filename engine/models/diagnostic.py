@@ -1,11 +1,13 @@
 """The SSMSI's recorded-crime figures for Martinique's communes and the département."""
 
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, Numeric, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db.base import Base
+from engine.models.user import User
 
 TERRITORY_LEVELS = ("commune", "department")
 
@@ -34,3 +36,21 @@ class CrimeFigure(Base):
     population_year: Mapped[int | None]
     dwellings: Mapped[int | None]
     dwellings_year: Mapped[int | None]
+
+
+class DiagnosticNote(Base):
+    """A note of the COTECH on a commune's figure of one indicator and year (a gap, mostly):
+    the committee's working material, read by the committees and administrators only."""
+
+    __tablename__ = "diagnostic_note"
+    __table_args__ = (Index("ix_diagnostic_note_indicator_year", "indicator", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory_code: Mapped[str] = mapped_column(String(5))
+    indicator: Mapped[str] = mapped_column(String(120))
+    year: Mapped[int]
+    author_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+    author: Mapped[User] = relationship()

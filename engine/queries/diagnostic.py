@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine.diagnostic.indicators import Indicator, indicators
 from engine.diagnostic.ssmsi import INVENTED
-from engine.models import AuditEvent, CrimeFigure, Territory, VocabularyTerm
+from engine.models import AuditEvent, CrimeFigure, DiagnosticNote, Territory, VocabularyTerm
 from engine.queries.dashboard import Cell, coverage
 
 
@@ -181,3 +181,17 @@ def sources(session: Session, year: int | None) -> list[AuditEvent]:
 def invented(events: list[AuditEvent]) -> bool:
     """Whether figures come from the demo's files of invented numbers (named so)."""
     return any(INVENTED in event.data.get("file_name", "") for event in events)
+
+
+def notes(session: Session, indicator: str, year: int) -> dict[str, list[DiagnosticNote]]:
+    """Return the COTECH's notes of an indicator and year by commune, oldest first (the caller
+    checks the reader may see them)."""
+    out: dict[str, list[DiagnosticNote]] = {}
+    for note in session.scalars(
+        select(DiagnosticNote)
+        .options(joinedload(DiagnosticNote.author))
+        .where(DiagnosticNote.indicator == indicator, DiagnosticNote.year == year)
+        .order_by(DiagnosticNote.id)
+    ):
+        out.setdefault(note.territory_code, []).append(note)
+    return out

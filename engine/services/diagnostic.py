@@ -7,17 +7,24 @@ the same transaction as the audit event naming the file, its SHA-256 and its cou
 
 from dataclasses import dataclass
 
+from marshmallow import ValidationError, fields, validate
 from sqlalchemy import delete, func, insert, select
 
 from engine.db.uow import UnitOfWork
+from engine.diagnostic.indicators import indicator_names
 from engine.diagnostic.ssmsi import SsmsiFile, read_ssmsi
-from engine.errors import MaillageError, NotPermitted, Reason
-from engine.models import CrimeFigure, Territory
+from engine.errors import InvalidInput, MaillageError, NotPermitted, Reason
+from engine.french.messages import french
+from engine.models import CrimeFigure, DiagnosticNote, Territory
 from engine.records import audit
 from engine.rules.policy import Actor
 
 # The COTECH makes the diagnostic; its coordinator and the administrators may load it too.
 IMPORTERS = frozenset({"cotech", "coordinator", "admin"})
+# The COTECH's notes on the diagnostic: written by the COTECH, read by the committees.
+NOTE_WRITERS = frozenset({"cotech", "coordinator"})
+NOTE_READERS = frozenset({"cotech", "coordinator", "copil", "secretary", "admin"})
+_BODY = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
 class DiagnosticRejected(MaillageError):
@@ -142,3 +149,61 @@ def _entry(uow: UnitOfWork, actor: Actor, file: SsmsiFile, replaced: int) -> aud
             "skipped": file.skipped,
         },
     )
+
+
+def may_read_notes(actor: Actor) -> bool:
+    return actor.active and any(actor.holds(role, None) for role in NOTE_READERS)
+
+
+def may_write_notes(actor: Actor) -> bool:
+    return actor.active and any(actor.holds(role, None) for role in NOTE_WRITERS)
+
+
+def add_note(
+    uow: UnitOfWork, actor: Actor, commune: str, indicator: str, year: int, body: str
+) -> DiagnosticNote:
+    """Note, for the COTECH, something of a commune's figure (a gap, mostly); audited."""
+    conn = uow.begin_write()
+    if not may_write_notes(actor):
+        raise NotPermitted(
+            Reason("role_required", "Les notes du diagnostic sont écrites par le COTECH.")
+        )
+    errors = {}
+    known = select(Territory.id).where(Territory.kind == "commune", Territory.code == commune)
+    if uow.session.scalar(known) is None:
+        errors["commune"] = ["Commune inconnue."]
+    if indicator not in indicator_names():
+        errors["indicator"] = ["Indicateur inconnu."]
+    text = body.strip() if isinstance(body, str) else ""
+    if not text:
+        errors["body"] = ["Écrivez la note."]
+    else:
+        try:
+            text = _BODY.deserialize(text)
+        except ValidationError as exc:
+            errors["body"] = [french(m) for m in exc.messages]
+    if errors:
+        raise InvalidInput(errors)
+    note = DiagnosticNote(
+        territory_code=commune,
+        indicator=indicator,
+        year=year,
+        author_id=actor.id,
+        body=text,
+        created_at=uow.clock(),
+    )
+    uow.session.add(note)
+    uow.session.flush()
+    entry = audit.Entry(
+        record_type="diagnostic",
+        record_id=note.id,
+        record_reference=f"{commune} {indicator} {year}"[:254],
+        action="diagnostic_note",
+        occurred_at=note.created_at,
+        actor_id=actor.id,
+        actor_label=actor.label,
+        comment=text,
+    )
+    audit.append(conn, [entry])
+    uow.commit()
+    return note

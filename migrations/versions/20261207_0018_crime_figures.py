@@ -1,4 +1,5 @@
-"""The delinquency diagnostic: the SSMSI's recorded-crime figures for Martinique.
+"""The delinquency diagnostic: the SSMSI's recorded-crime figures for Martinique, and the
+COTECH's notes on them.
 
 Revision ID: 0018
 Revises: 0015
@@ -36,7 +37,23 @@ def upgrade() -> None:
         sa.UniqueConstraint("year", "territory_code", "indicator", "unit", name="uq_crime_figure"),
     )
     op.create_index("ix_crime_figure_indicator_year", "crime_figure", ["indicator", "year"])
+    op.create_table(
+        "diagnostic_note",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("territory_code", sa.String(length=5), nullable=False),
+        sa.Column("indicator", sa.String(length=120), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["app_user.id"], name=op.f("fk_diagnostic_note_author_id_app_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_diagnostic_note")),
+    )
+    op.create_index("ix_diagnostic_note_indicator_year", "diagnostic_note", ["indicator", "year"])
 
 
 def downgrade() -> None:
+    op.drop_table("diagnostic_note")
     op.drop_table("crime_figure")

@@ -7,8 +7,10 @@ from html import unescape
 from pathlib import Path
 
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 
 from engine.db.uow import UnitOfWork
+from engine.models import AuditEvent, DiagnosticNote
 from engine.services.users import set_locale
 from tests.integration.test_diagnostic import COMMUNE_HEADER, DEPARTMENT_HEADER, VIF, commune
 
@@ -137,3 +139,55 @@ def test_the_page_reads_in_english_too(ui, world):
     )
     assert "Domestic physical violence — 2024" in english
     assert "Gaps: 0 commune(s)" in english
+
+
+def with_a_gap(ui, world):
+    cotech = ui("cotech")
+    imported(cotech, text(DEPARTMENT_ROW, header=DEPARTMENT_HEADER))
+    imported(cotech, text(commune("97201", "4,0")))
+    return cotech
+
+
+def note(browser, body: str, code: str = "97201"):
+    form = {"commune": code, "indicateur": VIF, "annee": "2024", "body": body}
+    return browser.post("/diagnostic/notes", form)
+
+
+def test_a_gap_is_one_click_from_a_cotech_note_the_committees_read(ui, world):
+    cotech = with_a_gap(ui, world)
+    page = cotech.get(f"/diagnostic?indicateur={VIF}&annee=2024").get_data(as_text=True)
+    assert "Noter pour le COTECH" in page and 'name="commune" value="97201"' in page
+    answer = note(cotech, "Voir avec le CLSPD de L'Ajoupa-Bouillon : aucun relais VIF.")
+    assert answer.status_code == 302 and answer.location.endswith("#notes-97201")
+    for key in ("copil", "admin", "cotech2"):
+        shown = unescape(ui(key).get(answer.location).get_data(as_text=True))
+        assert "aucun relais VIF" in shown and "1 note(s) du COTECH" in shown
+    # Owners read the diagnostic, never the committee's notes, nor may they write one.
+    owner = ui("owner")
+    assert "aucun relais VIF" not in owner.get(answer.location).get_data(as_text=True)
+    assert "Noter pour le COTECH" not in owner.get("/diagnostic").get_data(as_text=True)
+    assert note(owner, "Note d'un porteur").status_code == 403
+    assert note(ui("copil"), "Note du COPIL").status_code == 403
+    with UnitOfWork(world.db) as uow:
+        event = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "diagnostic_note")
+        ).one()
+    assert event.comment.startswith("Voir avec le CLSPD") and event.record_reference == (
+        f"97201 {VIF} 2024"
+    )
+
+
+def test_a_bad_note_is_sent_back_in_french_with_its_text(ui, world):
+    cotech = with_a_gap(ui, world)
+    empty = note(cotech, "   ")
+    assert empty.status_code == 422
+    assert '<p class="erreur" id="erreur-note-97201">Écrivez la note.</p>' in empty.get_data(
+        as_text=True
+    )
+    long = note(cotech, "x" * 5001)
+    assert long.status_code == 422 and "x" * 5001 in long.get_data(as_text=True)
+    assert "Entre 1 et 5000 caractères." in long.get_data(as_text=True)
+    unknown = note(cotech, "Une note", code="97299")
+    assert unknown.status_code == 422 and "Commune inconnue." in unknown.get_data(as_text=True)
+    with UnitOfWork(world.db) as uow:
+        assert uow.session.scalar(select(func.count()).select_from(DiagnosticNote)) == 0

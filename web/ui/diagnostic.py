@@ -16,12 +16,24 @@ from flask_babel import gettext as _
 from engine.clock import local
 from engine.diagnostic import tiles
 from engine.diagnostic.indicators import indicators
+from engine.errors import InvalidInput
 from engine.exporting import diagnostic as export
-from engine.queries.diagnostic import Diagnostic, diagnostic, invented, last_imports, sources
+from engine.queries.diagnostic import (
+    Diagnostic,
+    diagnostic,
+    invented,
+    last_imports,
+    notes,
+    sources,
+)
 from engine.services.diagnostic import (
     IMPORTERS,
+    NOTE_WRITERS,
     DiagnosticRejected,
+    add_note,
     import_diagnostic,
+    may_read_notes,
+    may_write_notes,
     preview_diagnostic,
 )
 from web.context import actor, reading, writing
@@ -76,9 +88,38 @@ def _chosen() -> tuple[str | None, int | None]:
 
 @blueprint.get("")
 def index():
+    return _page(*_chosen())
+
+
+@blueprint.post("/notes")
+@roles_required(*NOTE_WRITERS)
+def add_note_view():
+    form = request.form
+    indicator, year = form.get("indicateur", ""), form.get("annee", "")
+    commune = form.get("commune", "")
+    try:
+        with writing() as work:
+            add_note(
+                work,
+                actor(),
+                commune,
+                indicator,
+                int(year) if year.isdigit() else 0,
+                form.get("body", ""),
+            )
+    except InvalidInput as refused:
+        errors = [m for messages in refused.errors.values() for m in messages]
+        return _page(indicator, int(year) if year.isdigit() else None, (commune, errors), 422)
+    flash(_("Note enregistrée."), "success")
+    return redirect(url_for(".index", indicateur=indicator, annee=year, _anchor=f"notes-{commune}"))
+
+
+def _page(indicator, year, refused: tuple | None = None, status: int = 200):
+    """The page; `refused` is a note sent back with its errors (its text is kept)."""
     work = reading()
-    indicator, year = _chosen()
     result = diagnostic(work.session, indicator, year)
+    who = actor()
+    readable = may_read_notes(who) and result.indicator is not None
     query = {"indicateur": result.indicator.name, "annee": result.year} if result.indicator else {}
     classes = _classes(result)
     origin = sources(work.session, result.year)
@@ -94,10 +135,14 @@ def index():
         imports=last_imports(work.session),
         sources=origin,
         invented=invented(origin),
-        importer=bool(actor().roles & IMPORTERS),
+        importer=bool(who.roles & IMPORTERS),
         csv_url=url_for(".export_view", format="csv", **query),
         xlsx_url=url_for(".export_view", format="xlsx", **query),
-    )
+        notes=notes(work.session, result.indicator.name, result.year) if readable else {},
+        note_writer=may_write_notes(who),
+        refused=refused,
+        form=request.form,
+    ), status
 
 
 @blueprint.get("/export")
