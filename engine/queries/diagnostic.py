@@ -151,28 +151,28 @@ def _lines(session, indicator: Indicator, figures, department) -> list[CommuneLi
     return lines
 
 
-def last_imports(session: Session, limit: int = 5) -> list[AuditEvent]:
-    """Return the latest imports (their audit events: file, SHA-256, counts), newest first."""
-    return list(
-        session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.record_type == "diagnostic", AuditEvent.action == "diagnostic_import")
-            .order_by(AuditEvent.position.desc())
-            .limit(limit)
+def _imports(session: Session) -> list[AuditEvent]:
+    """Every import's audit event, newest first. A handful a year: read by their
+    (record_type, action) index and sorted here — asked to sort by position, SQLite walks the
+    whole log's position index instead."""
+    events = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.record_type == "diagnostic", AuditEvent.action == "diagnostic_import"
         )
     )
+    return sorted(events, key=lambda event: event.position, reverse=True)
+
+
+def last_imports(session: Session, limit: int = 5) -> list[AuditEvent]:
+    """Return the latest imports (their audit events: file, SHA-256, counts), newest first."""
+    return _imports(session)[:limit]
 
 
 def sources(session: Session, year: int | None) -> list[AuditEvent]:
     """Return, per level (communes, département), the latest import that brought `year`'s
     figures: the files the page's numbers come from."""
     found: dict[str, AuditEvent] = {}
-    events = session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.record_type == "diagnostic", AuditEvent.action == "diagnostic_import")
-        .order_by(AuditEvent.position.desc())
-    )
-    for event in events:
+    for event in _imports(session):
         if year in event.data.get("years", ()) and event.data.get("level") not in found:
             found[event.data["level"]] = event
     return sorted(found.values(), key=lambda event: event.data["level"])
