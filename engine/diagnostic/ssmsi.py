@@ -160,8 +160,7 @@ def read_ssmsi(source: bytes | BinaryIO, file_name: str, communes: Iterable[str]
 
 
 def _read(text: TextIO, result: SsmsiFile, communes: Iterable[str]) -> None:
-    rows = csv.reader(text, delimiter=";")
-    header = next(rows, None)
+    header = next(csv.reader([text.readline()], delimiter=";"), None)
     if not header:
         result.errors.append("Le fichier est vide.")
         return
@@ -170,10 +169,15 @@ def _read(text: TextIO, result: SsmsiFile, communes: Iterable[str]) -> None:
     known = set(communes)
     names = indicator_names()
     seen: dict[tuple, int] = {}
-    for row in rows:
-        line = rows.line_num
-        if not any(cell.strip() for cell in row):
+    for line, raw in enumerate(text, start=2):
+        if not raw.strip():
             continue
+        # The national file's millions of other communes are skipped before the CSV reader
+        # parses them: a row of Martinique starts with its code, quoted or not.
+        if not raw.lstrip('"').startswith(DEPARTMENT):
+            result.skipped += 1
+            continue
+        row = next(csv.reader([raw], delimiter=";"))
         figure = _figure(row, line, result, known, names)
         if figure is None:
             continue
