@@ -1,0 +1,277 @@
+"""Opinions (avis) and the committees' private notes: the services, their audit events, who may
+do and read what, and what "À traiter" shows the expert."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.clock import local
+from engine.db.uow import UnitOfWork
+from engine.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from engine.models import AuditEvent, CommitteeNote, Opinion
+from engine.queries.worklist import opinion_work
+from engine.rules.policy import SYSTEM
+from engine.services.committee_notes import add_note, notes_of
+from engine.services.events import EventFilter, find_events
+from engine.services.opinions import (
+    OpinionFilter,
+    OpinionRequest,
+    answer_opinion,
+    find_opinions,
+    opinions_of,
+    request_opinion,
+    withdraw_opinion,
+)
+from engine.services.users import add_organisation
+from tests.factories import World
+
+
+@pytest.fixture
+def experts(world: World) -> World:
+    """The world, with a Police nationale (a State service) and two of its people."""
+    with UnitOfWork(world.db) as uow:
+        world.police_id = add_organisation(uow, SYSTEM, "Police nationale", "state").id
+    world.actors["police"] = world.add_user("police", ["owner"], world.police_id)
+    world.actors["police2"] = world.add_user("police2", ["owner"], world.police_id)
+    world.actors["coordinator"] = world.add_user("coordinator", ["coordinator"], None)
+    world.actors["secretary"] = world.add_user("secretary", ["secretary"], None)
+    return world
+
+
+def _today(world: World) -> date:
+    with UnitOfWork(world.db) as uow:
+        return local(uow.clock()).date()
+
+
+def _ask(world: World, record, who="cotech", **changes) -> Opinion:
+    wanted = {
+        "expert_organisation_id": world.police_id,
+        "question": "Ce quartier connaît-il des faits de délinquance des mineurs ?",
+        "due_on": _today(world) + timedelta(days=15),
+        **changes,
+    }
+    with UnitOfWork(world.db) as uow:
+        return request_opinion(uow, record, world.actors[who], OpinionRequest(**wanted))
+
+
+def _count(world: World, model) -> int:
+    with UnitOfWork(world.db) as uow:
+        return uow.session.scalar(select(func.count()).select_from(model))
+
+
+def _events(world: World, record_type: str) -> list[AuditEvent]:
+    with UnitOfWork(world.db) as uow:
+        return list(
+            uow.session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.record_type == record_type)
+                .order_by(AuditEvent.position)
+            )
+        )
+
+
+def test_a_request_then_its_answer_are_audited_and_shown_to_the_committee(experts):
+    world = experts
+    scheme = world.scheme("recorded")
+    opinion = _ask(world, scheme, expert_user_id=world.actors["police"].id)
+    assert opinion.state == "requested"
+    with UnitOfWork(world.db) as uow:
+        answered = answer_opinion(
+            uow, opinion.id, world.actors["police2"], "reserved", "Avis réservé : à cibler."
+        )
+    assert (answered.state, answered.verdict, answered.verdict_label) == (
+        "answered",
+        "reserved",
+        "réservé",
+    )
+    events = _events(world, "opinion")
+    assert [(e.action, e.from_state, e.to_state) for e in events] == [
+        ("opinion_request", None, "requested"),
+        ("answer", "requested", "answered"),
+    ]
+    first = events[0]
+    assert first.record_id == opinion.id
+    assert first.actor_id == world.actors["cotech"].id
+    assert first.data["record_type"] == "scheme" and first.data["record_id"] == scheme.id
+    assert first.record_reference.startswith("DSP-")
+    assert events[1].data["verdict"] == "reserved"
+    assert events[1].comment == "Avis réservé : à cibler."
+    for key in ("cotech", "copil", "admin", "coordinator", "secretary", "police"):
+        with UnitOfWork(world.db) as uow:
+            found = opinions_of(uow, scheme, world.actors[key])
+        assert [o.id for o in found] == [opinion.id], key
+
+
+def test_owners_never_see_the_opinions_of_their_record(experts):
+    world = experts
+    scheme = world.scheme("recorded")
+    opinion = _ask(world, scheme)
+    with UnitOfWork(world.db) as uow:
+        answer_opinion(uow, opinion.id, world.actors["police"], "favourable", "Rien à signaler.")
+    for key in ("owner", "owner2"):
+        with UnitOfWork(world.db) as uow:
+            assert opinions_of(uow, scheme, world.actors[key]) == []
+        with UnitOfWork(world.db) as uow:
+            assert find_opinions(uow, world.actors[key], OpinionFilter()) == []
+        with UnitOfWork(world.db) as uow, pytest.raises(NotFound):
+            answer_opinion(uow, opinion.id, world.actors[key], "favourable", "x")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"question": "  "}, "question"),
+        ({"due_on": None}, "due_on"),
+        ({"expert_organisation_id": None}, "expert_organisation_id"),
+        ({"expert_organisation_id": 999_999}, "expert_organisation_id"),
+    ],
+)
+def test_a_bad_request_is_refused_in_french_and_writes_nothing(experts, changes, field):
+    world = experts
+    scheme = world.scheme("recorded")
+    before = len(_events(world, "opinion"))
+    with pytest.raises(InvalidInput) as refused:
+        _ask(world, scheme, **changes)
+    assert field in refused.value.errors
+    assert _count(world, Opinion) == 0
+    assert len(_events(world, "opinion")) == before
+
+
+def test_the_due_date_must_be_after_today_on_the_app_clock(experts):
+    world = experts
+    scheme = world.scheme("recorded")
+    for due in (_today(world), _today(world) - timedelta(days=1)):
+        with pytest.raises(InvalidInput) as refused:
+            _ask(world, scheme, due_on=due)
+        assert refused.value.errors["due_on"] == [
+            "La date attendue doit être postérieure à aujourd'hui."
+        ]
+    assert _ask(world, scheme, due_on=_today(world) + timedelta(days=1)).state == "requested"
+
+
+def test_the_expert_may_not_be_the_records_own_organisation_nor_an_association(experts):
+    world = experts
+    scheme = world.scheme("recorded")
+    with pytest.raises(InvalidInput) as refused:
+        _ask(world, scheme, expert_organisation_id=world.organisation_id)
+    assert "séparation des fonctions" in refused.value.errors["expert_organisation_id"][0]
+    with pytest.raises(InvalidInput) as refused:
+        _ask(world, scheme, expert_organisation_id=world.other_organisation_id)
+    assert "service de l'État ou à une commune" in refused.value.errors["expert_organisation_id"][0]
+    with pytest.raises(InvalidInput) as refused:
+        _ask(world, scheme, expert_user_id=world.actors["cotech"].id)
+    assert "expert_user_id" in refused.value.errors
+
+
+def test_a_poolings_member_organisations_may_not_give_an_opinion_on_it(experts):
+    world = experts
+    pooling = world.pooling("recorded")
+    with pytest.raises(InvalidInput):
+        _ask(world, pooling, expert_organisation_id=world.organisation_id)
+    assert _ask(world, pooling).record_type == "pooling"
+
+
+def test_only_the_cotech_and_the_coordinator_ask(experts):
+    world = experts
+    scheme = world.scheme("recorded")
+    assert _ask(world, scheme, who="coordinator").state == "requested"
+    for key in ("copil", "police", "admin"):
+        with pytest.raises((NotPermitted, NotFound)):
+            _ask(world, scheme, who=key)
+    with pytest.raises(NotPermitted):  # an owner, even on their own record
+        _ask(world, world.scheme("draft"), who="owner")
+
+
+def test_only_the_expert_organisation_answers_and_only_once(experts):
+    world = experts
+    opinion = _ask(world, world.scheme("recorded"))
+    with UnitOfWork(world.db) as uow, pytest.raises(NotPermitted) as refused:
+        answer_opinion(uow, opinion.id, world.actors["cotech"], "favourable", "Oui.")
+    assert "Police nationale" in refused.value.reasons[0].message
+    with UnitOfWork(world.db) as uow, pytest.raises(InvalidInput) as bad:
+        answer_opinion(uow, opinion.id, world.actors["police"], "perhaps", "Oui.")
+    assert "verdict" in bad.value.errors
+    with UnitOfWork(world.db) as uow, pytest.raises(InvalidInput) as bad:
+        answer_opinion(uow, opinion.id, world.actors["police"], "favourable", "  ")
+    assert "answer" in bad.value.errors
+    with UnitOfWork(world.db) as uow:
+        answer_opinion(uow, opinion.id, world.actors["police"], "unfavourable", "Non.", 1)
+    with UnitOfWork(world.db) as uow, pytest.raises(NotPermitted):
+        answer_opinion(uow, opinion.id, world.actors["police2"], "favourable", "Oui.")
+    with UnitOfWork(world.db) as uow, pytest.raises(NotPermitted):
+        withdraw_opinion(uow, opinion.id, world.actors["cotech"])
+
+
+def test_a_stale_version_is_a_conflict(experts):
+    world = experts
+    opinion = _ask(world, world.scheme("recorded"))
+    with UnitOfWork(world.db) as uow, pytest.raises(Conflict):
+        answer_opinion(uow, opinion.id, world.actors["police"], "favourable", "Oui.", 7)
+
+
+def test_the_cotech_withdraws_a_pending_request(experts):
+    world = experts
+    opinion = _ask(world, world.scheme("recorded"))
+    with UnitOfWork(world.db) as uow, pytest.raises(NotPermitted):
+        withdraw_opinion(uow, opinion.id, world.actors["police"])
+    with UnitOfWork(world.db) as uow:
+        done = withdraw_opinion(uow, opinion.id, world.actors["cotech2"], "Plus utile.")
+    assert (done.state, done.withdrawal_comment) == ("withdrawn", "Plus utile.")
+    assert [e.action for e in _events(world, "opinion")] == ["opinion_request", "withdraw"]
+    with UnitOfWork(world.db) as uow, pytest.raises(NotPermitted):
+        answer_opinion(uow, opinion.id, world.actors["police"], "favourable", "Trop tard.")
+
+
+def test_pending_and_overdue_requests_are_in_the_experts_work(experts, test_clock):
+    world = experts
+    scheme = world.scheme("recorded")
+    soon = _ask(world, scheme, due_on=_today(world) + timedelta(days=2))
+    later = _ask(world, scheme, due_on=_today(world) + timedelta(days=20))
+    done = _ask(world, scheme, due_on=_today(world) + timedelta(days=3))
+    with UnitOfWork(world.db) as uow:
+        answer_opinion(uow, done.id, world.actors["police"], "favourable", "Oui.")
+    test_clock.advance(days=5)
+    with UnitOfWork(world.db) as uow:
+        work = opinion_work(uow.session, world.actors["police2"], uow.clock())
+        assert [(w.id, w.overdue) for w in work] == [(soon.id, True), (later.id, False)]
+        assert work[0].reference.startswith("DSP-") and work[0].title == "Médiation"
+        assert opinion_work(uow.session, world.actors["cotech"], uow.clock()) == []
+        assert opinion_work(uow.session, world.actors["owner"], uow.clock()) == []
+        late = find_opinions(uow, world.actors["cotech"], OpinionFilter(overdue=True))
+        assert [o.id for o in late] == [soon.id]
+
+
+def test_committee_notes_are_audited_apart_and_never_read_by_owners(experts):
+    world = experts
+    scheme = world.scheme("recorded")
+    secret = "Le porteur semble fragile financièrement."
+    for key in ("cotech", "copil", "secretary", "coordinator"):
+        with UnitOfWork(world.db) as uow:
+            add_note(uow, scheme, world.actors[key], f"{secret} ({key})")
+    with UnitOfWork(world.db) as uow:
+        assert len(notes_of(uow, scheme, world.actors["admin"])) == 4
+    for key in ("owner", "police", "admin"):
+        with UnitOfWork(world.db) as uow, pytest.raises((NotPermitted, NotFound)):
+            add_note(uow, scheme, world.actors[key], "Essai")
+    for key in ("owner", "owner2", "police"):
+        with UnitOfWork(world.db) as uow, pytest.raises(NotPermitted):
+            notes_of(uow, scheme, world.actors[key])
+    with UnitOfWork(world.db) as uow, pytest.raises(InvalidInput):
+        add_note(uow, scheme, world.actors["cotech"], "   ")
+    assert _count(world, CommitteeNote) == 4
+    events = _events(world, "committee_note")
+    assert [e.action for e in events] == ["note"] * 4
+    assert events[0].data == {"record_type": "scheme", "record_id": scheme.id}
+    # The record's own history (shown to its owners) holds neither notes nor opinions.
+    _ask(world, scheme)
+    with UnitOfWork(world.db) as uow:
+        _, own = find_events(
+            uow,
+            world.actors["cotech"],
+            EventFilter(record_type="scheme", record_id=scheme.id),
+            0,
+            500,
+        )
+    assert all(secret not in (e.comment or "") for e in own)
+    assert {e.action for e in own} <= {"create", "edit", "submit"}
