@@ -278,3 +278,15 @@ class Held:
     meeting_id: int
     reference: str
     numbers: list[str]
+
+
+def add_experts(world: World) -> World:
+    """Add a Police nationale (a State service, the expert of opinions) with two of its people,
+    a coordinator and a secretary; `world.police_id` is the service's id."""
+    with UnitOfWork(world.db) as uow:
+        world.police_id = add_organisation(uow, SYSTEM, "Police nationale", "state").id
+    world.actors["police"] = world.add_user("police", ["owner"], world.police_id)
+    world.actors["police2"] = world.add_user("police2", ["owner"], world.police_id)
+    world.actors["coordinator"] = world.add_user("coordinator", ["coordinator"], None)
+    world.actors["secretary"] = world.add_user("secretary", ["secretary"], None)
+    return world

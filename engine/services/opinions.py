@@ -413,3 +413,22 @@ def expert_organisations(uow: UnitOfWork) -> list[Organisation]:
         select(Organisation).where(Organisation.kind.in_(EXPERT_KINDS)).order_by(Organisation.name)
     )
     return list(uow.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    organisation_id: int
+    organisation: str
+
+
+def expert_people(uow: UnitOfWork) -> list[Person]:
+    """The active users of the organisations an opinion may be asked of: who may be named."""
+    rows = uow.session.execute(
+        select(User.id, User.name, Organisation.id.label("org_id"), Organisation.name.label("org"))
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .where(Organisation.kind.in_(EXPERT_KINDS), User.active.is_(True))
+        .order_by(Organisation.name, User.name)
+    )
+    return [Person(r.id, r.name, r.org_id, r.org) for r in rows]

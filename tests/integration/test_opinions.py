@@ -11,7 +11,6 @@ from engine.db.uow import UnitOfWork
 from engine.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from engine.models import AuditEvent, CommitteeNote, Opinion
 from engine.queries.worklist import opinion_work
-from engine.rules.policy import SYSTEM
 from engine.services.committee_notes import add_note, notes_of
 from engine.services.events import EventFilter, find_events
 from engine.services.opinions import (
@@ -23,20 +22,12 @@ from engine.services.opinions import (
     request_opinion,
     withdraw_opinion,
 )
-from engine.services.users import add_organisation
-from tests.factories import World
+from tests.factories import World, add_experts
 
 
 @pytest.fixture
 def experts(world: World) -> World:
-    """The world, with a Police nationale (a State service) and two of its people."""
-    with UnitOfWork(world.db) as uow:
-        world.police_id = add_organisation(uow, SYSTEM, "Police nationale", "state").id
-    world.actors["police"] = world.add_user("police", ["owner"], world.police_id)
-    world.actors["police2"] = world.add_user("police2", ["owner"], world.police_id)
-    world.actors["coordinator"] = world.add_user("coordinator", ["coordinator"], None)
-    world.actors["secretary"] = world.add_user("secretary", ["secretary"], None)
-    return world
+    return add_experts(world)
 
 
 def _today(world: World) -> date:
