@@ -285,8 +285,12 @@ def add_experts(world: World) -> World:
     a coordinator and a secretary; `world.police_id` is the service's id."""
     with UnitOfWork(world.db) as uow:
         world.police_id = add_organisation(uow, SYSTEM, "Police nationale", "state").id
-    world.actors["police"] = world.add_user("police", ["owner"], world.police_id)
-    world.actors["police2"] = world.add_user("police2", ["owner"], world.police_id)
-    world.actors["coordinator"] = world.add_user("coordinator", ["coordinator"], None)
-    world.actors["secretary"] = world.add_user("secretary", ["secretary"], None)
+    for key, role, organisation in (
+        ("police", "owner", world.police_id),
+        ("police2", "owner", world.police_id),
+        ("coordinator", "coordinator", None),
+        ("secretary", "secretary", None),
+    ):
+        if key not in world.actors:
+            world.actors[key] = world.add_user(key, [role], organisation)
     return world

@@ -432,3 +432,64 @@ def expert_people(uow: UnitOfWork) -> list[Person]:
         .order_by(Organisation.name, User.name)
     )
     return [Person(r.id, r.name, r.org_id, r.org) for r in rows]
+
+
+@dataclass(frozen=True)
+class OpinionLine:
+    """An opinion as a document prints it (the case file, the COPIL agenda)."""
+
+    expert: str
+    state: str  # the French state label: demandé, rendu, retiré
+    question: str
+    requested_at: object
+    due_on: date
+    verdict: str | None
+    answer: str | None
+    answered_by: str | None
+    answered_at: object
+    overdue: bool
+
+
+def opinion_lines(uow: UnitOfWork, opinions) -> list[OpinionLine]:
+    """The opinions as printed lines, in the order given."""
+    day = today(uow)
+    lines = []
+    for o in opinions:
+        state = uow.workflows.get(o.workflow_name, o.workflow_version).states[o.state]
+        lines.append(
+            OpinionLine(
+                o.expert_organisation.name,
+                state.label,
+                o.question,
+                o.requested_at,
+                o.due_on,
+                o.verdict_label,
+                o.answer,
+                o.answered_by.name if o.answered_by else None,
+                o.answered_at,
+                o.overdue(day),
+            )
+        )
+    return lines
+
+
+def committee_opinions(uow: UnitOfWork, keys: list[tuple[str, int]]) -> dict:
+    """The opinions not withdrawn on each (kind, id), for the committee's own documents (the
+    caller checked the reader is a committee member)."""
+    found: dict[tuple[str, int], list[Opinion]] = {}
+    for kind in KINDS:
+        ids = [i for k, i in keys if k == kind]
+        if not ids:
+            continue
+        rows = uow.session.scalars(
+            select(Opinion)
+            .where(
+                Opinion.record_type == kind,
+                Opinion.record_id.in_(ids),
+                Opinion.state != "withdrawn",
+            )
+            .order_by(Opinion.requested_at, Opinion.id)
+        )
+        for o in rows:
+            found.setdefault((kind, o.record_id), []).append(o)
+    return found

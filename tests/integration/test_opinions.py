@@ -2,12 +2,14 @@
 do and read what, and what "À traiter" shows the expert."""
 
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
 
 from engine.clock import local
 from engine.db.uow import UnitOfWork
+from engine.documents import convocation_document, render_case_file
 from engine.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from engine.models import AuditEvent, CommitteeNote, Opinion
 from engine.queries.worklist import opinion_work
@@ -23,6 +25,7 @@ from engine.services.opinions import (
     withdraw_opinion,
 )
 from tests.factories import World, add_experts
+from tests.integration.test_meeting_minutes import sit
 
 
 @pytest.fixture
@@ -266,3 +269,54 @@ def test_committee_notes_are_audited_apart_and_never_read_by_owners(experts):
         )
     assert all(secret not in (e.comment or "") for e in own)
     assert {e.action for e in own} <= {"create", "edit", "submit"}
+
+
+def _case_file(world: World, record, who: str) -> str:
+    with UnitOfWork(world.db) as uow:
+        return unescape(render_case_file(uow, world.actors[who], record))
+
+
+@pytest.mark.parametrize("kind", ["scheme", "pooling"])
+def test_the_case_file_shows_opinions_and_notes_to_the_committee_only(experts, kind):
+    world = experts
+    record = world.scheme("recorded") if kind == "scheme" else world.pooling("recorded")
+    opinion = _ask(world, record)
+    with UnitOfWork(world.db) as uow:
+        answer_opinion(uow, opinion.id, world.actors["police"], "reserved", "Cibler les soirées.")
+    with UnitOfWork(world.db) as uow:
+        add_note(uow, record, world.actors["copil"], "Note privée du comité.")
+    committee = _case_file(world, record, "cotech")
+    assert "Avis des services" in committee and "Police nationale · avis rendu" in committee
+    assert "Avis réservé" in committee and "Cibler les soirées." in committee
+    assert "Notes du comité (non visibles des porteurs)" in committee
+    assert "Note privée du comité." in committee
+    for key in ("owner", "owner2"):
+        page = _case_file(world, record, key)
+        for secret in (
+            "Avis des services",
+            "Cibler les soirées.",
+            "délinquance des mineurs",
+            "Notes du comité",
+        ):
+            assert secret not in page, (key, secret)
+        assert "Note privée du comité." not in page
+    expert = _case_file(world, record, "police") if kind == "scheme" else ""
+    if expert:
+        assert "Cibler les soirées." in expert and "Note privée du comité." not in expert
+
+
+def test_the_copil_agenda_shows_the_opinions_of_each_record_on_it(experts):
+    world = experts
+    scheme = world.scheme("proposed", title="Médiateurs de nuit")
+    given = _ask(world, scheme)
+    with UnitOfWork(world.db) as uow:
+        answer_opinion(uow, given.id, world.actors["police"], "favourable", "Utile la nuit.")
+    dropped = _ask(world, scheme, question="Question retirée ensuite")
+    with UnitOfWork(world.db) as uow:
+        withdraw_opinion(uow, dropped.id, world.actors["cotech"])
+    sitting = sit(world, [(scheme, "approve", {"votes": (3, 0, 0)})], close=False)
+    with UnitOfWork(world.db) as uow:
+        html = unescape(convocation_document(uow, world.actors["copil"], sitting.meeting_id).html)
+    assert "Avis des services" in html and "Police nationale · avis rendu" in html
+    assert "Avis favorable" in html and "Utile la nuit." in html
+    assert "Question retirée ensuite" not in html
