@@ -166,7 +166,7 @@ def request_opinion(uow: UnitOfWork, record, actor: Actor, wanted: OpinionReques
     opinion = Opinion(
         record_type=facts.kind,
         record_id=facts.id,
-        expert_organisation_id=organisation.id,
+        expert_organisation=organisation,
         expert_user_id=wanted.expert_user_id,
         question=question,
         due_on=wanted.due_on,
@@ -226,6 +226,7 @@ def _open(uow: UnitOfWork, opinion_id: int, actor: Actor, expected_version: int 
         raise NotFound()
     if expected_version is not None and expected_version != opinion.version:
         raise Conflict(current_version=opinion.version, changed_at=opinion.updated_at)
+    uow.session.refresh(opinion, ["expert_organisation"])  # read by callers after the commit
     return opinion, uow.workflows.get(opinion.workflow_name, opinion.workflow_version)
 
 

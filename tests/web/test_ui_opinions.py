@@ -187,3 +187,44 @@ def test_a_committee_note_needs_a_text(experts, ui):
     with UnitOfWork(world.db) as uow:
         add_note(uow, scheme, world.actors["secretary"], "Note de séance.")
     assert "Note de séance." in text_of(ui("admin").get(f"/dispositifs/{scheme.id}"))
+
+
+def test_an_owner_never_reads_a_committee_note_or_an_opinion_anywhere(experts, ui, api):
+    """Page, API (record, events, notes, opinions), log (page and API), case file, export,
+    public catalogue: the note's and the opinion's texts reach none of them for owners."""
+    world = experts
+    scheme = world.scheme("approved")
+    opinion = _ask(world, scheme)
+    with UnitOfWork(world.db) as uow:
+        answer_opinion(uow, opinion.id, world.actors["police"], "reserved", "Texte d'avis secret.")
+    with UnitOfWork(world.db) as uow:
+        add_note(uow, scheme, world.actors["cotech"], SECRET)
+    secrets = (SECRET, "Texte d'avis secret.", "Quels faits dans ce quartier ?")
+    committee = ui("cotech")
+    assert SECRET in text_of(committee.get(f"/dispositifs/{scheme.id}"))
+    assert SECRET in text_of(committee.get("/journal"))
+    for key in ("owner", "owner2"):
+        browser = ui(key)
+        answers = [
+            browser.get(f"/dispositifs/{scheme.id}"),
+            browser.post(f"/dispositifs/{scheme.id}/dossier", {"format": "html"}),
+            browser.get("/journal"),
+            browser.get("/dispositifs/export?format=csv"),
+            browser.get(f"/avis/{opinion.id}"),
+            browser.get("/a-traiter"),
+            api[key].get(f"/api/v1/schemes/{scheme.id}"),
+            api[key].get(f"/api/v1/schemes/{scheme.id}/events"),
+            api[key].get(f"/api/v1/schemes/{scheme.id}/notes"),
+            api[key].get("/api/v1/events"),
+            api[key].get("/api/v1/opinions"),
+            api[key].get(f"/api/v1/opinions/{opinion.id}"),
+        ]
+        for response in answers:
+            body = response.get_data(as_text=True)
+            assert response.status_code < 500
+            for secret in secrets:
+                assert secret not in unescape(body), (key, response.request.path, secret)
+    public = ui("other_owner").client.application.test_client()
+    for path in ("/catalogue", f"/catalogue/{scheme.id}"):
+        body = text_of(public.get(path))
+        assert all(secret not in body for secret in secrets)
