@@ -17,7 +17,17 @@ from engine.clock import local, system_clock
 from engine.db.config import Settings
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
-from engine.models import AuditEvent, Meeting, MeetingItem, Pooling, Scheme, Territory, User
+from engine.models import (
+    AuditEvent,
+    CommitteeNote,
+    Meeting,
+    MeetingItem,
+    Opinion,
+    Pooling,
+    Scheme,
+    Territory,
+    User,
+)
 from engine.models.notification import OutboxCursor
 from engine.notifications.dispatch import dispatch
 from engine.rules.policy import SYSTEM
@@ -120,6 +130,13 @@ def test_demo_builds_every_state_and_an_audit_trail_that_verifies(run: Run, db: 
     assert {"reopen", "send_back", "request_changes", "comment", "link_pooling"} <= actions
     assert roles == {"owner", "cotech", "coordinator", "copil", "secretary", "admin"}
     assert len(dual) == 1
+    with db.session() as session:
+        opinions = {(o.state, o.verdict) for o in session.scalars(select(Opinion))}
+        today = local(system_clock()).date()  # the test clock's day, after the demo's story
+        late = [o for o in session.scalars(select(Opinion)) if o.overdue(today)]
+        notes = _count(db, CommitteeNote)
+    assert opinions == {("answered", "favourable"), ("answered", "reserved"), ("requested", None)}
+    assert len(late) == 1 and notes == 2
     assert all(instant.year in (2025, 2026) for instant in instants)
     assert all(time(7, 30) <= local(instant).time() <= time(17) for instant in instants)
     assert all(local(instant).weekday() < 5 for instant in instants)
