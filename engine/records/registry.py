@@ -344,8 +344,13 @@ class AttachedType:
     organisation_column: str | None
     requirements: dict[str, Requirement]
     input_fields: frozenset[str]
-    # Who may fire its transitions besides the roles (the loader accepts these names).
+    # Who may fire its transitions besides the roles (the loader accepts these names), and who
+    # its `notify:` lists may name.
     parties: frozenset[str]
+    pages: str  # its own page's path under the site's root: "avis" for /avis/<id>
+
+    def path(self, item_id: int, *rest: str) -> str:
+        return "/".join(("", self.pages, str(item_id), *rest))
 
 
 OPINION = AttachedType(
@@ -354,6 +359,7 @@ OPINION = AttachedType(
     requirements={},
     input_fields=frozenset(),
     parties=frozenset({"expert"}),
+    pages="avis",
 )
 ATTACHED_TYPES: dict[str, AttachedType] = {OPINION.name: OPINION}
 

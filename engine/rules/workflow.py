@@ -260,7 +260,11 @@ def _check_notify(name: str, notify: list[str], record_type, fail) -> None:
             fail(f"« owner » à prévenir dans l'état « {name} » d'un type sans structure")
         elif audience == MEETING_MEMBERS and record_type.name != "meeting":
             fail(f"« members » à prévenir dans l'état « {name} » : réservé aux séances")
-        elif audience not in ROLES and audience != MEETING_MEMBERS:
+        elif (
+            audience not in ROLES
+            and audience != MEETING_MEMBERS
+            and audience not in getattr(record_type, "parties", ())
+        ):
             fail(f"rôle inconnu « {audience} » à prévenir dans l'état « {name} »")
 
 

@@ -12,6 +12,9 @@ from engine.db.uow import UnitOfWork
 from engine.documents import convocation_document, render_case_file
 from engine.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from engine.models import AuditEvent, CommitteeNote, Opinion
+from engine.models.notification import OutboxMessage
+from engine.notifications.dispatch import dispatch
+from engine.notifications.rendering import render
 from engine.queries.worklist import opinion_work
 from engine.services.committee_notes import add_note, notes_of
 from engine.services.events import EventFilter, find_events
@@ -320,3 +323,31 @@ def test_the_copil_agenda_shows_the_opinions_of_each_record_on_it(experts):
     assert "Avis des services" in html and "Police nationale · avis rendu" in html
     assert "Avis favorable" in html and "Utile la nuit." in html
     assert "Question retirée ensuite" not in html
+
+
+def test_the_service_asked_is_told_by_mail_and_only_it(experts, test_clock):
+    world = experts
+    scheme = world.scheme("recorded")
+    dispatch(world.db, test_clock)  # the scheme's own notifications
+    with UnitOfWork(world.db) as uow:
+        before = uow.session.scalar(select(func.count()).select_from(OutboxMessage))
+    opinion = _ask(world, scheme)
+    assert dispatch(world.db, test_clock) == 2
+    with UnitOfWork(world.db) as uow:
+        rows = list(
+            uow.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id).offset(before))
+        )
+    assert {r.recipient_email for r in rows} == {"police@example.mq", "police2@example.mq"}
+    assert {(r.template, r.record_type, r.record_id) for r in rows} == {
+        ("opinion_requested", "opinion", opinion.id)
+    }
+    context = rows[0].context
+    assert context["path"] == f"/avis/{opinion.id}" and context["reference"].startswith("DSP-")
+    mail = render("opinion_requested", "fr", {**context, "base_url": "https://m.example"})
+    assert "Avis demandé sur DSP-" in mail.subject
+    assert f"https://m.example/avis/{opinion.id}" in mail.text
+    assert "délinquance" not in mail.text  # the question stays on the page, behind sign-in
+    assert (
+        "Opinion requested"
+        in render("opinion_requested", "en", {**context, "base_url": ""}).subject
+    )
