@@ -25,6 +25,11 @@ VERDICTS = {
     "reserved": "réservé",
     "unfavourable": "défavorable",
 }
+VERDICTS_EN = {
+    "favourable": "favourable",
+    "reserved": "with reservations",
+    "unfavourable": "unfavourable",
+}
 # The kinds of organisation an opinion may be asked of: a State service (Police, Gendarmerie,
 # Parquet, Douanes…) or a commune (its CLSPD).
 EXPERT_KINDS = ("state", "commune")

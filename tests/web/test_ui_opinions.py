@@ -12,6 +12,7 @@ from engine.db.uow import UnitOfWork
 from engine.models import AuditEvent, CommitteeNote, Opinion
 from engine.services.committee_notes import add_note
 from engine.services.opinions import OpinionRequest, answer_opinion, request_opinion
+from engine.services.users import set_locale
 from tests.factories import add_experts
 
 SECRET = "Note confidentielle : le porteur a un contentieux en cours."
@@ -228,3 +229,16 @@ def test_an_owner_never_reads_a_committee_note_or_an_opinion_anywhere(experts, u
     for path in ("/catalogue", f"/catalogue/{scheme.id}"):
         body = text_of(public.get(path))
         assert all(secret not in body for secret in secrets)
+
+
+def test_the_opinions_read_in_english_for_an_english_account(experts, ui):
+    world = experts
+    scheme = world.scheme("recorded")
+    opinion = _ask(world, scheme)
+    with UnitOfWork(world.db) as uow:
+        answer_opinion(uow, opinion.id, world.actors["police"], "reserved", "Avec réserves.")
+    with UnitOfWork(world.db) as uow:
+        set_locale(uow, world.actors["cotech"], "en")
+    page = text_of(ui("cotech").get(f"/dispositifs/{scheme.id}"))
+    assert "Opinion: with reservations" in page and "Given" in page
+    assert "Request an opinion" in page and "Committee notes (not visible to scheme owners)" in page

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from engine.errors import InvalidInput
 from engine.models import VERDICTS
+from engine.models.opinion import VERDICTS_EN
 from engine.services.opinions import (
     answer_opinion,
     get_opinion,
@@ -21,7 +22,7 @@ from web.ui.common import signin_required
 blueprint = signin_required(Blueprint("opinion", __name__))
 
 
-@blueprint.get("/avis/<int:opinion_id>")
+@blueprint.get("/avis/<int(max=2147483647):opinion_id>")
 def show(opinion_id: int):
     return _page(opinion_id)
 
@@ -36,6 +37,7 @@ def _page(opinion_id: int, **posted):
         subject=subject,
         state=workflows().current("opinion").states[opinion.state],
         verdicts=VERDICTS,
+        verdicts_en=VERDICTS_EN,
         can_answer=may_answer(actor(), opinion),
         late=opinion.overdue(today(work)),
         typed=posted.get("typed", {}),
@@ -48,7 +50,7 @@ def _version() -> int | None:
     return int(value) if value.isdigit() and len(value) <= 9 else None
 
 
-@blueprint.post("/avis/<int:opinion_id>/reponse")
+@blueprint.post("/avis/<int(max=2147483647):opinion_id>/reponse")
 def answer(opinion_id: int):
     typed = {"verdict": request.form.get("verdict", ""), "answer": request.form.get("answer", "")}
     try:
@@ -60,7 +62,7 @@ def answer(opinion_id: int):
     return redirect(url_for("opinion.show", opinion_id=opinion_id), 303)
 
 
-@blueprint.post("/avis/<int:opinion_id>/retrait")
+@blueprint.post("/avis/<int(max=2147483647):opinion_id>/retrait")
 def withdraw(opinion_id: int):
     with writing() as work:
         opinion = withdraw_opinion(

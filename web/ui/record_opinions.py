@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from engine.errors import InvalidInput
 from engine.french.inputs import FrenchInputError, parse_date
 from engine.models import VERDICTS
+from engine.models.opinion import VERDICTS_EN
 from engine.records.registry import RecordFacts
 from engine.services.committee_notes import add_note, may_read_notes, may_write_notes, notes_of
 from engine.services.common import RecordRef
@@ -41,6 +42,7 @@ def opinion_parts(kind: str, facts: RecordFacts, **posted) -> dict[str, Any]:
         "show_opinions": is_committee(who) or bool(opinions),
         "opinion_states": workflows().current("opinion").states,
         "verdicts": VERDICTS,
+        "verdicts_en": VERDICTS_EN,
         "answerable": {o.id for o in opinions if may_answer(who, o)},
         "can_request_opinion": can_request,
         "can_withdraw_opinion": can_request,
