@@ -19,14 +19,16 @@ from sqlalchemy import func, select
 from demo.catalogue import DEMO_PASSWORD, Catalogue, DemoPooling, DemoScheme, load_catalogue
 from demo.diagnostic import load_diagnostic
 from demo.meetings import SITS_AT, Committee, Decision
-from engine.clock import MARTINIQUE
+from engine.clock import MARTINIQUE, local
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
 from engine.models import Pooling, Scheme
 from engine.notifications.dispatch import move_cursor_to_head
 from engine.rules.policy import SYSTEM, Actor
 from engine.services.comments import add_comment
+from engine.services.committee_notes import add_note
 from engine.services.common import RecordRef
+from engine.services.opinions import OpinionRequest, answer_opinion, request_opinion
 from engine.services.records import create_pooling, create_scheme, edit_record
 from engine.services.transitions import apply_transition
 from engine.services.users import add_organisation, add_user
@@ -171,6 +173,7 @@ class _Builder:
         self.play_schemes()
         self.play_poolings()
         self.committee.plan_next()
+        self.play_opinions()
         load_diagnostic(self.uow, self.actors[self.cotech_key()])
         self.forget_history()
 
@@ -210,6 +213,32 @@ class _Builder:
                 organisation_id,
             )
         return Actor.of(user)
+
+    # Opinions and the committees' notes
+
+    def play_opinions(self) -> None:
+        """Ask the catalogue's opinions, answer those it answers, then let two days pass: the
+        one unanswered is overdue. Then the committees' private notes."""
+        day = local(self.clock()).date()
+        for spec in self.catalogue.opinions:
+            person = self.actors[spec["person"]].id if spec.get("person") else None
+            wanted = OpinionRequest(
+                self.organisations[spec["expert"]],
+                spec["question"],
+                day + timedelta(days=spec["days"]),
+                person,
+            )
+            ref = self.schemes[spec["scheme"]].ref
+            with self.uow() as uow:
+                opinion = request_opinion(uow, ref, self.actors[spec["by"]], wanted)
+            if spec.get("answer"):
+                verdict, text = spec["answer"]
+                with self.uow() as uow:
+                    answer_opinion(uow, opinion.id, self.actors[spec["expert"]], verdict, text)
+        for key, author, body in self.catalogue.committee_notes:
+            with self.uow() as uow:
+                add_note(uow, self.schemes[key].ref, self.actors[author], body)
+        self.clock.jump_to(day + timedelta(days=3))
 
     # Schemes
 

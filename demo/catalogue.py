@@ -68,6 +68,9 @@ class Catalogue:
     accounts: tuple[DemoAccount, ...]
     schemes: dict[str, DemoScheme]
     poolings: tuple[DemoPooling, ...]
+    # Opinions asked of a service, and the committees' private notes (see the YAML file).
+    opinions: tuple[dict[str, Any], ...] = ()
+    committee_notes: tuple[tuple[str, str, str], ...] = ()
 
 
 @cache
@@ -83,6 +86,8 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
         accounts=tuple(DemoAccount(**{**a, "roles": tuple(a["roles"])}) for a in raw["accounts"]),
         schemes={k: _scheme(**s) for k, s in raw["schemes"].items()},
         poolings=tuple(_pooling(**p) for p in raw["poolings"]),
+        opinions=tuple(raw.get("opinions", ())),
+        committee_notes=tuple(tuple(n) for n in raw.get("committee_notes", ())),
     )
 
 

@@ -278,3 +278,19 @@ class Held:
     meeting_id: int
     reference: str
     numbers: list[str]
+
+
+def add_experts(world: World) -> World:
+    """Add a Police nationale (a State service, the expert of opinions) with two of its people,
+    a coordinator and a secretary; `world.police_id` is the service's id."""
+    with UnitOfWork(world.db) as uow:
+        world.police_id = add_organisation(uow, SYSTEM, "Police nationale", "state").id
+    for key, role, organisation in (
+        ("police", "owner", world.police_id),
+        ("police2", "owner", world.police_id),
+        ("coordinator", "coordinator", None),
+        ("secretary", "secretary", None),
+    ):
+        if key not in world.actors:
+            world.actors[key] = world.add_user(key, [role], organisation)
+    return world

@@ -17,6 +17,7 @@ from engine.documents.timeline import action_label, actor_names
 from engine.models import AuditEvent, Comment, MeetingItem, Pooling, Scheme, UserRole
 from engine.records.registry import POOLING, RECORD_TYPES, SCHEME
 from engine.rules.policy import Actor, can_see
+from engine.services.opinions import OpinionLine, committee_opinions, is_committee, opinion_lines
 
 # What the COTECH writes when it works on a record: its comments go on the agenda.
 COTECH_ACTIONS = ("request_changes", "review", "propose")
@@ -46,6 +47,8 @@ class AgendaItem:
     target_date: date | None
     members: list[str]
     notes: list[Note]
+    # The services' opinions asked by the COTECH (not withdrawn): for the committees only.
+    opinions: list[OpinionLine] = field(default_factory=list)
 
 
 def _scheme_item(scheme: Scheme) -> AgendaItem:
@@ -100,6 +103,12 @@ def _add_notes(uow: UnitOfWork, items: list[AgendaItem]) -> None:
         item.notes.sort(key=lambda n: n.written_at)
 
 
+def _add_opinions(uow: UnitOfWork, items: list[AgendaItem]) -> None:
+    found = committee_opinions(uow, [(i.kind, i.id) for i in items])
+    for item in items:
+        item.opinions = opinion_lines(uow, found.get((item.kind, item.id), []))
+
+
 def _transition_notes(uow: UnitOfWork, kind: str, ids: list[int]):
     rows = uow.session.scalars(
         select(AuditEvent).where(
@@ -145,6 +154,8 @@ def convocation_document(uow: UnitOfWork, actor: Actor, meeting_id: int) -> Docu
     meeting = load_meeting(uow, actor, meeting_id)
     points = [_point(uow, actor, item) for item in meeting.items]
     _add_notes(uow, [p.record for p in points if p.record is not None])
+    if is_committee(actor):
+        _add_opinions(uow, [p.record for p in points if p.record is not None])
     budgets = [p.record.budget for p in points if p.record and p.record.budget is not None]
     html = render(
         "convocation.html",

@@ -18,7 +18,9 @@ from engine.models import PARTNER_ROLES, POOLING_KINDS, Comment, Pooling, Scheme
 from engine.records import fields
 from engine.records.registry import RECORD_TYPES
 from engine.rules.policy import Actor, can_see
+from engine.services.committee_notes import may_read_notes, notes_of
 from engine.services.common import RecordRef, ensure_visible, load_facts
+from engine.services.opinions import is_committee, opinion_lines, opinions_of
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ def case_file_document(uow: UnitOfWork, actor: Actor, record: Any) -> Document:
         "pooling_kinds": POOLING_KINDS,
         "events": timeline(uow.session, display, workflow, obj),
         "comments": _comments(uow, ref),
+        # Never for the record's owners: the engine gives them no opinion and no note.
+        **_committee_parts(uow, actor, ref),
         "issued_at": uow.clock(),
         "issued_by": actor.label,
     }
@@ -92,6 +96,20 @@ def case_file_document(uow: UnitOfWork, actor: Actor, record: Any) -> Document:
 def render_case_file(uow: UnitOfWork, actor: Actor, record: Any) -> str:
     """Return the printable HTML case file of a scheme or a pooling."""
     return case_file_document(uow, actor, record).html
+
+
+def _committee_parts(uow: UnitOfWork, actor: Actor, ref: RecordRef) -> dict[str, Any]:
+    """The opinions the reader may read (none for owners; the expert's own for a service), and
+    the committee's notes for the committees only (None: the section is not printed)."""
+    opinions = opinions_of(uow, ref, actor)
+    notes = None
+    if may_read_notes(actor):
+        notes = [Note(n.author.name, n.created_at, n.body) for n in notes_of(uow, ref, actor)]
+    return {
+        "opinions": opinion_lines(uow, opinions),
+        "show_opinions": is_committee(actor) or bool(opinions),
+        "committee_notes": notes,
+    }
 
 
 def _comments(uow: UnitOfWork, ref: RecordRef) -> list[Note]:

@@ -15,6 +15,7 @@ from engine.models.meeting import (
     Recusal,
 )
 from engine.models.notification import FREQUENCIES, OutboxCursor, OutboxMessage
+from engine.models.opinion import EXPERT_KINDS, VERDICTS, CommitteeNote, Opinion
 from engine.models.organisation import ORGANISATION_KINDS, Organisation
 from engine.models.password_reset import PasswordReset, PasswordResetRequest
 from engine.models.pooling import POOLING_KINDS, Pooling
@@ -30,16 +31,19 @@ __all__ = [
     "ATTENDANCE",
     "COMMITTEES",
     "DELEGABLE",
+    "EXPERT_KINDS",
     "FREQUENCIES",
     "ORGANISATION_KINDS",
     "OUTCOMES",
     "PARTNER_ROLES",
     "POOLING_KINDS",
     "ROLES",
+    "VERDICTS",
     "VOCABULARIES",
     "ApiToken",
     "AuditEvent",
     "Comment",
+    "CommitteeNote",
     "CrimeFigure",
     "Delegation",
     "DelegationRole",
@@ -47,6 +51,7 @@ __all__ = [
     "Meeting",
     "MeetingItem",
     "MeetingMember",
+    "Opinion",
     "Organisation",
     "OutboxCursor",
     "OutboxMessage",

@@ -19,13 +19,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, cast, null, select
 
+from engine.models.opinion import Opinion
 from engine.notifications import recipients
 from engine.notifications.outbox import Message
 from engine.notifications.recipients import Recipient
-from engine.records.registry import RECORD_TYPES, RecordType
+from engine.records.registry import OPINION, RECORD_TYPES, RecordType
 from engine.rules.workflow import MEETING_MEMBERS, StateDef, Workflow, WorkflowRegistry
 
 MEETING_EXTRA = ("committee", "starts_at", "place")
+# An opinion's audience: the service asked (workflows/opinion.yaml).
+EXPERT = "expert"
 MEETING_TEMPLATES = {
     "convened": "meeting_convened",
     "minutes_approved": "meeting_minutes_approved",
@@ -52,8 +55,12 @@ class Audiences:
     by_role: dict[str, list[Recipient]]
     by_organisation: dict[int, list[Recipient]]
     by_meeting: dict[int, list[Recipient]]
+    # An opinion's service: its active users, by organisation.
+    by_expert: dict[int, list[Recipient]]
 
     def of(self, audience: str, subject: Subject) -> list[Recipient]:
+        if audience == EXPERT:
+            return self.by_expert.get(subject.organisation_id, [])
         if audience == "owner":
             return self.by_organisation.get(subject.organisation_id, [])
         if audience == MEETING_MEMBERS:
@@ -99,6 +106,37 @@ def _subjects(conn: Connection, events: Iterable, workflows: WorkflowRegistry) -
             found[(kind, row.id)] = Subject(
                 rtype, row.id, row.reference, row.title, workflow, row.organisation_id, extra
             )
+    found.update(_opinion_subjects(conn, events, workflows))
+    return found
+
+
+def _opinion_subjects(conn: Connection, events: Iterable, workflows: WorkflowRegistry) -> dict:
+    """An opinion's messages name the record it is about and link to the opinion's page; its
+    organisation is the service asked."""
+    wanted = sorted({e.record_id for e in events if e.record_type == OPINION.name})
+    found = {}
+    if not wanted:
+        return found
+    o = Opinion.__table__
+    for kind in ("scheme", "pooling"):
+        t = RECORD_TYPES[kind].table
+        query = (
+            select(
+                o.c.id,
+                t.c.reference,
+                t.c.title,
+                o.c.workflow_name,
+                o.c.workflow_version,
+                o.c.expert_organisation_id,
+            )
+            .join(t, (t.c.id == o.c.record_id) & (o.c.record_type == kind))
+            .where(o.c.id.in_(wanted))
+        )
+        for row in conn.execute(query):
+            workflow = workflows.get(row.workflow_name, row.workflow_version)
+            found[(OPINION.name, row.id)] = Subject(
+                OPINION, row.id, row.reference, row.title, workflow, row.expert_organisation_id, {}
+            )
     return found
 
 
@@ -115,10 +153,12 @@ def _subject_query(rtype: RecordType, ids: set[int]):
 
 
 def _audiences(conn: Connection, notifying: list, at: datetime | None) -> Audiences:
-    roles, organisations, meetings = set(), set(), set()
+    roles, organisations, meetings, experts = set(), set(), set(), set()
     for _, subject, state in notifying:
         for audience in state.notify:
-            if audience == "owner":
+            if audience == EXPERT:
+                experts.add(subject.organisation_id)
+            elif audience == "owner":
                 organisations.add(subject.organisation_id)
             elif audience == MEETING_MEMBERS:
                 meetings.add(subject.id)
@@ -128,6 +168,7 @@ def _audiences(conn: Connection, notifying: list, at: datetime | None) -> Audien
         recipients.with_roles_by_role(conn, roles, at) if roles else {},
         recipients.owners_by_organisation(conn, organisations, at) if organisations else {},
         recipients.members_of_meetings(conn, meetings) if meetings else {},
+        recipients.users_of_organisations(conn, experts) if experts else {},
     )
 
 
@@ -167,6 +208,8 @@ def _content(audience, event, subject: Subject, state: StateDef, locale: str):
     }
     if audience == MEETING_MEMBERS:
         return MEETING_TEMPLATES[state.name], {**context, **_meeting(subject)}
+    if audience == EXPERT:
+        return "opinion_requested", context
     if audience == "owner":
         return "record_decided", {**context, **_decision(event, subject)}
     return "record_waiting", context

@@ -196,3 +196,22 @@ def members_of_meetings(
     for row in conn.execute(query):
         found[row.meeting_id].append(_recipient(row))
     return found
+
+
+def users_of_organisations(
+    conn: Connection | Session, organisation_ids: Iterable[int]
+) -> dict[int, list[Recipient]]:
+    """Return the active users of each organisation asked for, whatever their roles (a
+    service asked for an opinion: any of its people may answer), by id; never a delegate."""
+    wanted = sorted({i for i in organisation_ids if i is not None})
+    found: dict[int, list[Recipient]] = {i: [] for i in wanted}
+    if not wanted:
+        return found
+    query = (
+        select(_user.c.organisation_id, *_columns())
+        .where(_user.c.organisation_id.in_(wanted), _user.c.active.is_(True))
+        .order_by(_user.c.organisation_id, _user.c.id)
+    )
+    for row in conn.execute(query):
+        found[row.organisation_id].append(_recipient(row))
+    return found

@@ -15,13 +15,14 @@ the same tasks for each capacity (`Actor.capacities`), one query per state and c
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
-from engine.models import Meeting, MeetingItem, Organisation
+from engine.clock import local
+from engine.models import Meeting, MeetingItem, Opinion, Organisation
 from engine.records.registry import DECIDED, RECORD_TYPES, RecordType
 from engine.rules.deadlines import due_at
 from engine.rules.policy import GUARDS, Actor, guard_reasons
@@ -206,3 +207,61 @@ def _blocked(kind: str, row, task: _Task, actor: Actor) -> str | None:
     stamps = {c: getattr(row, c) for name in task.guards for c in GUARDS[name].columns}
     reasons = guard_reasons(task.guards, kind, stamps, actor)
     return reasons[0].message if reasons else None
+
+
+@dataclass(frozen=True)
+class OpinionWork:
+    """An opinion asked of the user's organisation and not yet given: pending, or overdue."""
+
+    id: int
+    kind: str
+    record_id: int
+    reference: str
+    title: str
+    question: str
+    due_on: date
+    overdue: bool
+    named: bool  # the request names this user
+
+
+def opinion_work(session: Session, actor: Actor, now: datetime) -> list[OpinionWork]:
+    """The opinions awaiting the actor's organisation (any active user of it answers), the
+    earliest due first; overdue when the due Martinique day has passed."""
+    if not actor.active or actor.organisation_id is None:
+        return []
+    today = local(now).date()
+    found = []
+    for kind in ("scheme", "pooling"):
+        t = RECORD_TYPES[kind].table
+        rows = session.execute(
+            select(
+                Opinion.id,
+                Opinion.record_id,
+                Opinion.question,
+                Opinion.due_on,
+                Opinion.expert_user_id,
+                t.c.reference,
+                t.c.title,
+            )
+            .join(t, t.c.id == Opinion.record_id)
+            .where(
+                Opinion.record_type == kind,
+                Opinion.expert_organisation_id == actor.organisation_id,
+                Opinion.state == "requested",
+            )
+        )
+        found += [
+            OpinionWork(
+                r.id,
+                kind,
+                r.record_id,
+                r.reference,
+                r.title,
+                r.question,
+                r.due_on,
+                r.due_on < today,
+                r.expert_user_id == actor.id,
+            )
+            for r in rows
+        ]
+    return sorted(found, key=lambda w: (w.due_on, w.id))

@@ -335,6 +335,35 @@ RECORD_TYPES: dict[str, RecordType] = {
 DECIDED: tuple[RecordType, ...] = (SCHEME, POOLING)
 
 
+@dataclass(frozen=True)
+class AttachedType:
+    """A kind that follows a workflow file but lives on a record's page, with no page, list or
+    reference of its own (an opinion): what the workflow loader needs to check its file."""
+
+    name: str
+    organisation_column: str | None
+    requirements: dict[str, Requirement]
+    input_fields: frozenset[str]
+    # Who may fire its transitions besides the roles (the loader accepts these names), and who
+    # its `notify:` lists may name.
+    parties: frozenset[str]
+    pages: str  # its own page's path under the site's root: "avis" for /avis/<id>
+
+    def path(self, item_id: int, *rest: str) -> str:
+        return "/".join(("", self.pages, str(item_id), *rest))
+
+
+OPINION = AttachedType(
+    name="opinion",
+    organisation_column="expert_organisation_id",
+    requirements={},
+    input_fields=frozenset(),
+    parties=frozenset({"expert"}),
+    pages="avis",
+)
+ATTACHED_TYPES: dict[str, AttachedType] = {OPINION.name: OPINION}
+
+
 def record_type(name: str) -> RecordType:
     """Return the record type named `name` ("scheme", "pooling"); KeyError for another."""
     return RECORD_TYPES[name]

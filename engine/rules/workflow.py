@@ -12,7 +12,7 @@ from transitions import Machine
 
 from engine.errors import WorkflowError
 from engine.models.user import ROLES
-from engine.records.registry import RECORD_TYPES
+from engine.records.registry import ATTACHED_TYPES, RECORD_TYPES
 from engine.rules.effects import EFFECTS
 from engine.rules.inputs import INPUT_TYPES, build_input_schema
 from engine.rules.policy import GUARDS, STAMPS
@@ -198,7 +198,7 @@ def _build(data: dict, where: str) -> Workflow:
     def fail(problem: str):
         raise WorkflowError(f"{where}: {problem}")
 
-    record_type = RECORD_TYPES.get(data["name"])
+    record_type = RECORD_TYPES.get(data["name"]) or ATTACHED_TYPES.get(data["name"])
     if record_type is None:
         fail(f"type d'enregistrement inconnu « {data['name']} »")
     states = {name: _state(name, s, record_type, fail) for name, s in data["states"].items()}
@@ -260,7 +260,11 @@ def _check_notify(name: str, notify: list[str], record_type, fail) -> None:
             fail(f"« owner » à prévenir dans l'état « {name} » d'un type sans structure")
         elif audience == MEETING_MEMBERS and record_type.name != "meeting":
             fail(f"« members » à prévenir dans l'état « {name} » : réservé aux séances")
-        elif audience not in ROLES and audience != MEETING_MEMBERS:
+        elif (
+            audience not in ROLES
+            and audience != MEETING_MEMBERS
+            and audience not in getattr(record_type, "parties", ())
+        ):
             fail(f"rôle inconnu « {audience} » à prévenir dans l'état « {name} »")
 
 
@@ -281,7 +285,7 @@ def _check_deadline_keys(name: str, s: dict, fail) -> None:
 def _transition(t: dict, states: dict[str, StateDef], record_type, fail) -> TransitionDef:
     name = t["name"]
     _check_transition_states(t, states, fail)
-    _check_registered(t, fail)
+    _check_registered(t, getattr(record_type, "parties", frozenset()), fail)
     inputs = _transition_inputs(t, record_type, fail)
     return TransitionDef(
         name,
@@ -319,10 +323,10 @@ _REGISTERED = (
 )
 
 
-def _check_registered(t: dict, fail) -> None:
+def _check_registered(t: dict, parties: frozenset[str], fail) -> None:
     for key, registry, unknown in _REGISTERED:
         for value in t[key]:
-            if value not in registry:
+            if value not in registry and not (key == "roles" and value in parties):
                 fail(f"{unknown} « {value} » dans la transition « {t['name']} »")
     if t["stamp"] is not None and t["stamp"] not in STAMPS:
         fail(f"marque inconnue « {t['stamp']} » dans la transition « {t['name']} »")

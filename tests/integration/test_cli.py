@@ -19,9 +19,11 @@ from engine.db.database import Database
 from engine.db.uow import UnitOfWork
 from engine.models import (
     AuditEvent,
+    CommitteeNote,
     CrimeFigure,
     Meeting,
     MeetingItem,
+    Opinion,
     Pooling,
     Scheme,
     Territory,
@@ -131,6 +133,13 @@ def test_demo_builds_every_state_and_an_audit_trail_that_verifies(run: Run, db: 
     assert "diagnostic_import" in actions and _count(db, CrimeFigure) == 204 + 6
     assert roles == {"owner", "cotech", "coordinator", "copil", "secretary", "admin"}
     assert len(dual) == 1
+    with db.session() as session:
+        opinions = {(o.state, o.verdict) for o in session.scalars(select(Opinion))}
+        today = local(system_clock()).date()  # the test clock's day, after the demo's story
+        late = [o for o in session.scalars(select(Opinion)) if o.overdue(today)]
+        notes = _count(db, CommitteeNote)
+    assert opinions == {("answered", "favourable"), ("answered", "reserved"), ("requested", None)}
+    assert len(late) == 1 and notes == 2
     assert all(instant.year in (2025, 2026) for instant in instants)
     assert all(time(7, 30) <= local(instant).time() <= time(17) for instant in instants)
     assert all(local(instant).weekday() < 5 for instant in instants)

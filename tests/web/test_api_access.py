@@ -192,6 +192,15 @@ def test_no_token_gets_401_on_every_record_endpoint(world, client):
         ("get", "/api/v1/reports/time-in-state"),
         ("get", "/api/v1/diagnostic"),
         ("post", "/api/v1/diagnostic/imports"),
+        ("get", "/api/v1/opinions"),
+        ("post", "/api/v1/opinions"),
+        ("get", "/api/v1/opinions/1"),
+        ("post", "/api/v1/opinions/1/answer"),
+        ("post", "/api/v1/opinions/1/withdraw"),
+        ("get", f"{SCHEMES}/{ref.id}/notes"),
+        ("post", f"{SCHEMES}/{ref.id}/notes"),
+        ("get", "/api/v1/poolings/1/notes"),
+        ("post", "/api/v1/poolings/1/notes"),
     ]:
         response = getattr(client, method)(path, json={} if method != "get" else None)
         assert response.status_code == 401, (method, path)

@@ -38,10 +38,17 @@ MEETING_STATES = {
     "minutes_approved": ("procès-verbal approuvé", True),
     "cancelled": ("annulée", True),
 }
+# An opinion asked of a service (issue 13): requested → answered, or withdrawn by the COTECH.
+OPINION_STATES = {
+    "requested": ("demandé", False),
+    "answered": ("rendu", True),
+    "withdrawn": ("retiré", True),
+}
 EXPECTED = {
     "scheme": ("draft", "dispositif", SCHEME_STATES),
     "pooling": ("recorded", "mutualisation", POOLING_STATES),
     "meeting": ("planned", "séance", MEETING_STATES),
+    "opinion": ("requested", "avis", OPINION_STATES),
 }
 # The spec's French labels of the scheme's transitions.
 SCHEME_TRANSITION_LABELS = {
@@ -89,6 +96,7 @@ IN_SESSION_ONLY = {
     "scheme": {("approve", "proposed"), ("send_back", "proposed"), ("reject", "proposed")},
     "pooling": {("approve", "proposed"), ("send_back", "proposed"), ("reject", "proposed")},
     "meeting": {("close", "convened"), ("approve_minutes", "held")},
+    "opinion": set(),
 }
 
 

@@ -30,12 +30,18 @@ RECORD_TYPES = {
     "import": _l("Import"),
     "export": _l("Export"),
     "notification": _l("Notification"),
+    "opinion": _l("Avis"),
+    "committee_note": _l("Note du comité"),
 }
+# What is logged about a record without being it: its events name the record in `data`.
+ATTACHED = ("opinion", "committee_note")
 # Actions other than the workflows' transitions, whose labels come from the workflow files.
 ACTIONS = {
     "create": _l("création"),
     "edit": _l("modification"),
     "comment": _l("commentaire"),
+    "opinion_request": _l("demande d'avis"),
+    "note": _l("note du comité"),
     "link_pooling": _l("rattachement à une mutualisation"),
     "print": _l("impression"),
     "update": _l("modification de la séance"),
@@ -108,7 +114,7 @@ def action_choices() -> list[tuple[str, str]]:
 
 def action_label(record_type: str, code: str) -> str:
     """Return an action's label: the transition's own for a scheme or pooling, else a known one."""
-    if record_type in registry.RECORD_TYPES:
+    if record_type in registry.RECORD_TYPES or record_type in registry.ATTACHED_TYPES:
         found = workflows().current(record_type).definitions(code)
         if found:
             return _label(found[0])
@@ -153,6 +159,10 @@ def _line(event: AuditEvent, names, display: Display) -> LogLine:
 
 
 def _record_url(event: AuditEvent) -> str | None:
+    if event.record_type in ATTACHED and isinstance(event.data, dict):
+        kind, record_id = event.data.get("record_type"), event.data.get("record_id")
+        if kind in registry.RECORD_TYPES and isinstance(record_id, int):
+            return record_url(kind, record_id)
     if event.record_type not in registry.RECORD_TYPES or event.record_id is None:
         return None
     return record_url(event.record_type, event.record_id)

@@ -18,6 +18,7 @@ from web.ui.poolings_form import (
     read_selection,
 )
 from web.ui.poolings_page import list_poolings, load_pooling, totals
+from web.ui.record_opinions import note_from_form, request_from_form
 from web.ui.records import comment_from_form, fire_from_form, read_facts, record_parts
 
 blueprint = signin_required(Blueprint("pooling", __name__))
@@ -99,6 +100,16 @@ def _show_page(pooling_id: int, **posted):
 @blueprint.post("/mutualisations/<int:pooling_id>/transitions/<name>")
 def transition(pooling_id: int, name: str):
     return fire_from_form(KIND, pooling_id, name, lambda **posted: _show_page(pooling_id, **posted))
+
+
+@blueprint.post("/mutualisations/<int:pooling_id>/avis")
+def opinion(pooling_id: int):
+    return request_from_form(KIND, pooling_id, lambda **posted: _show_page(pooling_id, **posted))
+
+
+@blueprint.post("/mutualisations/<int:pooling_id>/notes")
+def note(pooling_id: int):
+    return note_from_form(KIND, pooling_id, lambda **posted: _show_page(pooling_id, **posted))
 
 
 @blueprint.post("/mutualisations/<int:pooling_id>/commentaires")

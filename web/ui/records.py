@@ -38,6 +38,7 @@ from engine.services.common import RecordRef, ensure_visible, load_facts
 from engine.services.meetings import meetings_of
 from engine.services.transitions import TransitionOption, apply_transition, available_transitions
 from web.context import actor, reading, workflows, writing
+from web.ui.record_opinions import opinion_parts
 from web.ui.workflows import english, nouns, state_label
 
 MEETING_REQUIRED = "meeting_required"
@@ -199,6 +200,9 @@ def record_parts(kind: str, facts: RecordFacts, workflow: Workflow, **posted) ->
         "next_meeting": next((m for m in meetings if m.state in OPEN_MEETING), None),
         "outcomes": OUTCOMES,
         "notices": notices(reading().session, kind, facts.id, "admin" in actor().roles),
+        "opinion_url": record_url(kind, facts.id, "opinion"),
+        "note_url": record_url(kind, facts.id, "note"),
+        **opinion_parts(kind, facts, **posted),
     }
 
 

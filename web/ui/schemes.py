@@ -13,6 +13,7 @@ from engine.services.documents import FORMATS, issue_document
 from engine.services.records import create_scheme, edit_record
 from web.context import actor, reading, workflows, writing
 from web.ui.common import roles_required, signin_required
+from web.ui.record_opinions import note_from_form, request_from_form
 from web.ui.records import (
     comment_from_form,
     conflict_details,
@@ -176,6 +177,16 @@ def _show_page(scheme_id: int, **posted):
 @blueprint.post("/dispositifs/<int:scheme_id>/transitions/<name>")
 def transition(scheme_id: int, name: str):
     return fire_from_form(KIND, scheme_id, name, lambda **posted: _show_page(scheme_id, **posted))
+
+
+@blueprint.post("/dispositifs/<int:scheme_id>/avis")
+def opinion(scheme_id: int):
+    return request_from_form(KIND, scheme_id, lambda **posted: _show_page(scheme_id, **posted))
+
+
+@blueprint.post("/dispositifs/<int:scheme_id>/notes")
+def note(scheme_id: int):
+    return note_from_form(KIND, scheme_id, lambda **posted: _show_page(scheme_id, **posted))
 
 
 @blueprint.post("/dispositifs/<int:scheme_id>/commentaires")

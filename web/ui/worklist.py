@@ -2,7 +2,7 @@
 
 from flask import Blueprint, render_template
 
-from engine.queries.worklist import worklist
+from engine.queries.worklist import opinion_work, worklist
 from web.context import actor, reading, workflows
 from web.ui.common import signin_required
 from web.ui.records import record_url
@@ -14,4 +14,7 @@ blueprint = signin_required(Blueprint("worklist", __name__))
 def index():
     work = reading()
     found = worklist(work.session, actor(), work.clock(), workflows())
-    return render_template("ui/worklist/index.html", worklist=found, record_url=record_url)
+    opinions = opinion_work(work.session, actor(), work.clock())
+    return render_template(
+        "ui/worklist/index.html", worklist=found, opinions=opinions, record_url=record_url
+    )
