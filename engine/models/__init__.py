@@ -14,6 +14,13 @@ from engine.models.meeting import (
     Recusal,
 )
 from engine.models.notification import FREQUENCIES, OutboxCursor, OutboxMessage
+from engine.models.objective import (
+    INDICATOR_KINDS,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    Objective,
+)
 from engine.models.organisation import ORGANISATION_KINDS, Organisation
 from engine.models.password_reset import PasswordReset, PasswordResetRequest
 from engine.models.pooling import POOLING_KINDS, Pooling
@@ -30,6 +37,7 @@ __all__ = [
     "COMMITTEES",
     "DELEGABLE",
     "FREQUENCIES",
+    "INDICATOR_KINDS",
     "ORGANISATION_KINDS",
     "OUTCOMES",
     "PARTNER_ROLES",
@@ -41,9 +49,13 @@ __all__ = [
     "Comment",
     "Delegation",
     "DelegationRole",
+    "Indicator",
+    "IndicatorValue",
     "Meeting",
     "MeetingItem",
     "MeetingMember",
+    "Milestone",
+    "Objective",
     "Organisation",
     "OutboxCursor",
     "OutboxMessage",
