@@ -111,14 +111,14 @@ def add_indicator(
     indicator = Indicator(objective=objective, params=params, created_at=uow.clock(), **clean)
     uow.session.add(indicator)
     uow.session.flush()
-    after = {k: v for k, v in clean.items() if v is not None}
+    described = {k: v for k, v in clean.items() if v is not None and k != "title"}
     _log(
         uow,
         actor,
         objective,
         "indicator_add",
-        changes={"indicator": {"before": None, "after": {**after, "params": params}}},
-        data={"indicator_id": indicator.id},
+        changes={"indicator": {"before": None, "after": indicator.title}},
+        data={"indicator_id": indicator.id, **described, "params": params},
     )
     uow.commit()
     return indicator
@@ -227,7 +227,10 @@ def add_milestone(
         actor,
         objective,
         "milestone_add",
-        changes={"milestone": {"before": None, "after": clean}},
+        changes={
+            "milestone": {"before": None, "after": milestone.title},
+            "due_on": {"before": None, "after": milestone.due_on},
+        },
         data={"milestone_id": milestone.id},
     )
     uow.commit()
