@@ -190,6 +190,18 @@ def test_no_token_gets_401_on_every_record_endpoint(world, client):
         ("get", "/api/v1/delegations/1"),
         ("delete", "/api/v1/delegations/1"),
         ("get", "/api/v1/reports/time-in-state"),
+        ("get", "/api/v1/objectives"),
+        ("post", "/api/v1/objectives"),
+        ("get", "/api/v1/objectives/1"),
+        ("patch", "/api/v1/objectives/1"),
+        ("post", "/api/v1/objectives/1/transitions"),
+        ("get", "/api/v1/objectives/1/events"),
+        ("post", "/api/v1/objectives/1/indicators"),
+        ("post", "/api/v1/objectives/1/milestones"),
+        ("post", "/api/v1/objectives/milestones/1/done"),
+        ("get", "/api/v1/indicators"),
+        ("get", "/api/v1/indicators/1"),
+        ("post", "/api/v1/indicators/1/values"),
     ]:
         response = getattr(client, method)(path, json={} if method != "get" else None)
         assert response.status_code == 401, (method, path)
