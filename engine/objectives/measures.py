@@ -74,27 +74,33 @@ class CommuneCoverage:
 
 
 def coverage(conn: Connection, params: dict[str, Any]) -> list[CommuneCoverage]:
-    """Return each of the communes with the approved schemes reaching it, by name (2 queries)."""
-    counts = dict(
-        conn.execute(
-            select(scheme_territory.c.territory_id, func.count())
-            .where(scheme_territory.c.scheme_id.in_(approved_schemes(params)))
-            .group_by(scheme_territory.c.territory_id)
-        ).all()
+    """Return each of the communes with the approved schemes reaching it, by name (1 query)."""
+    counted = (
+        select(scheme_territory.c.territory_id, func.count().label("n"))
+        .where(scheme_territory.c.scheme_id.in_(approved_schemes(params)))
+        .group_by(scheme_territory.c.territory_id)
+        .subquery()
     )
     rows = conn.execute(
-        select(_t.c.id, _t.c.kind, _t.c.code, _t.c.name, _t.c.epci_id).order_by(_t.c.name)
+        select(_t.c.id, _t.c.kind, _t.c.code, _t.c.name, _t.c.epci_id, counted.c.n)
+        .outerjoin(counted, counted.c.territory_id == _t.c.id)
+        .order_by(_t.c.name)
     ).all()
-    martinique = sum(counts.get(r.id, 0) for r in rows if r.kind == "department")
+    counts = {r.id: r.n or 0 for r in rows}
+    martinique = sum(r.n or 0 for r in rows if r.kind == "department")
     return [
-        CommuneCoverage(r.code, r.name, counts.get(r.id, 0), counts.get(r.epci_id, 0), martinique)
+        CommuneCoverage(r.code, r.name, r.n or 0, counts.get(r.epci_id, 0), martinique)
         for r in rows
         if r.kind == "commune"
     ]
 
 
 def _coverage_share(conn: Connection, params: dict[str, Any]) -> Decimal:
-    communes = coverage(conn, params)
+    return coverage_share(coverage(conn, params))
+
+
+def coverage_share(communes: list[CommuneCoverage]) -> Decimal:
+    """Return the percentage of the communes covered, two decimals."""
     if not communes:
         return Decimal("0.00")
     share = Decimal(100 * sum(c.covered for c in communes)) / len(communes)

@@ -9,7 +9,13 @@ from sqlalchemy import Connection, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine.models import Indicator, Milestone, Objective, Organisation
-from engine.objectives.measures import MEASURES, CommuneCoverage, compute, coverage
+from engine.objectives.measures import (
+    MEASURES,
+    CommuneCoverage,
+    compute,
+    coverage,
+    coverage_share,
+)
 
 OPEN_STATES = ("draft", "adopted")
 
@@ -60,7 +66,7 @@ def objectives(session: Session, states: tuple[str, ...] | None = None) -> list[
         select(Objective)
         .options(
             selectinload(Objective.organisation),
-            selectinload(Objective.indicators),
+            selectinload(Objective.indicators).selectinload(Indicator.values),
             selectinload(Objective.milestones),
             selectinload(Objective.themes),
             selectinload(Objective.publics),
@@ -72,11 +78,21 @@ def objectives(session: Session, states: tuple[str, ...] | None = None) -> list[
     return list(session.scalars(stmt))
 
 
-def indicator_progress(conn: Connection, indicator: Indicator, today: date) -> IndicatorProgress:
-    """Return an indicator's history and current value (a computed one recomputed now)."""
+def indicator_progress(
+    conn: Connection,
+    indicator: Indicator,
+    today: date,
+    known: dict[str, list[CommuneCoverage]] | None = None,
+) -> IndicatorProgress:
+    """Return an indicator's history and current value (a computed one recomputed now; a
+    coverage share from `known`, the coverage already read for the same parameters)."""
     points = [Point(v.measured_on, v.value, v.source) for v in indicator.values]
     if indicator.kind == "computed":
-        current = compute(conn, indicator.measure, indicator.params)
+        key = _key(indicator.params)
+        if indicator.measure == "coverage_share" and known and key in known:
+            current = coverage_share(known[key])
+        else:
+            current = compute(conn, indicator.measure, indicator.params)
         points = [p for p in points if p.day != today] + [Point(today, current, None)]
     else:
         current = points[-1].value if points else None
@@ -91,10 +107,12 @@ def objective_progress(session: Session, objective: Objective, today: date) -> O
         "themes": [t.code for t in objective.themes],
         "publics": [t.code for t in objective.publics],
     }
+    communes = coverage(conn, params)
+    known = {_key(params): communes}
     return ObjectiveProgress(
         objective,
-        [indicator_progress(conn, i, today) for i in objective.indicators],
-        coverage(conn, params),
+        [indicator_progress(conn, i, today, known) for i in objective.indicators],
+        communes,
         [m for m in objective.milestones if is_late(m, today)],
     )
 
@@ -102,6 +120,12 @@ def objective_progress(session: Session, objective: Objective, today: date) -> O
 def progress(session: Session, today: date) -> list[ObjectiveProgress]:
     """Return the progress of every open objective (draft or adopted)."""
     return [objective_progress(session, o, today) for o in objectives(session, OPEN_STATES)]
+
+
+def _key(params: dict | None) -> str:
+    """The parameters' identity, whichever order their codes were given in."""
+    params = params or {}
+    return repr(tuple(sorted(params.get(k) or []) for k in ("themes", "publics")))
 
 
 def is_late(milestone: Milestone, today: date) -> bool:
