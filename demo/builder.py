@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from demo.catalogue import DEMO_PASSWORD, Catalogue, DemoPooling, DemoScheme, load_catalogue
 from demo.meetings import SITS_AT, Committee, Decision
+from demo.objectives import play_objectives
 from engine.clock import MARTINIQUE
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
@@ -169,6 +170,7 @@ class _Builder:
         self.committee = Committee(self.uow, self.actors)
         self.play_schemes()
         self.play_poolings()
+        play_objectives(self.uow, self.actors, self.organisations)
         self.committee.plan_next()
         self.forget_history()
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from demo.builder import build_demo
 from engine.clock import local
 from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, NotFound, NotPermitted
@@ -24,6 +25,7 @@ from engine.objectives.services import (
 )
 from engine.queries.worklist import worklist
 from engine.records.audit import verify
+from engine.records.reference import load_reference
 from engine.services.common import RecordRef
 from engine.services.records import edit_record
 from engine.services.transitions import apply_transition
@@ -327,3 +329,19 @@ def test_late_milestones_reach_their_owner_and_the_worklist(world):
 def world_clock(world):
     with UnitOfWork(world.db) as uow:
         return uow.clock()
+
+
+def test_the_demo_sets_objectives_with_a_reported_history_and_a_late_milestone(db):
+    with UnitOfWork(db) as uow:
+        load_reference(uow.session)
+        uow.commit()
+    build_demo(db)
+    with UnitOfWork(db) as uow:
+        objectives = list(uow.session.scalars(select(Objective).order_by(Objective.id)))
+        assert len(objectives) == 3 and objectives[0].state == "adopted"
+        kinds = {i.kind for o in objectives for i in o.indicators}
+        assert kinds == {"computed", "reported"}
+        reported = next(i for i in objectives[0].indicators if i.kind == "reported")
+        assert len(reported.values) == 3
+        # The demo's calendar ends in 2026: its September milestone is late ever after.
+        assert late_milestones(uow.session, date(2027, 1, 1))[1] == 1
