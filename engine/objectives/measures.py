@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, select
+from sqlalchemy import Connection, Select, func, select
 
 from engine.models.pooling import Pooling
 from engine.models.scheme import Scheme, scheme_public, scheme_territory, scheme_theme
@@ -30,7 +30,7 @@ _terms = VocabularyTerm.__table__
 class Measure:
     label: str  # French, as the indicator form offers it
     unit: str  # "%", "€" or "" (a count)
-    compute: Callable[[Connection, dict[str, Any]], Decimal]
+    compute: Callable[["Reading", dict[str, Any]], Decimal]
     filtered: bool = True  # whether themes and publics narrow it
 
 
@@ -38,16 +38,17 @@ def _term_ids(vocabulary: str, codes: list[str]) -> Select:
     return select(_terms.c.id).where(_terms.c.vocabulary == vocabulary, _terms.c.code.in_(codes))
 
 
-def approved_schemes(params: dict[str, Any]) -> Select:
-    """Return the ids of the approved schemes of the params' themes and publics."""
-    stmt = select(_s.c.id).where(_s.c.state == APPROVED)
+def approved(params: dict[str, Any]) -> list:
+    """Return the conditions on `scheme` of the approved schemes of the params' themes and
+    publics (one of each, when given)."""
+    conditions = [_s.c.state == APPROVED]
     for link, vocabulary, key in (
         (scheme_theme, "theme", "themes"),
         (scheme_public, "public", "publics"),
     ):
         codes = list((params or {}).get(key) or [])
         if codes:
-            stmt = stmt.where(
+            conditions.append(
                 select(link.c.scheme_id)
                 .where(
                     link.c.scheme_id == _s.c.id,
@@ -55,7 +56,12 @@ def approved_schemes(params: dict[str, Any]) -> Select:
                 )
                 .exists()
             )
-    return stmt
+    return conditions
+
+
+def approved_schemes(params: dict[str, Any]) -> Select:
+    """Return the ids of the approved schemes of the params' themes and publics."""
+    return select(_s.c.id).where(*approved(params))
 
 
 @dataclass(frozen=True)
@@ -95,10 +101,6 @@ def coverage(conn: Connection, params: dict[str, Any]) -> list[CommuneCoverage]:
     ]
 
 
-def _coverage_share(conn: Connection, params: dict[str, Any]) -> Decimal:
-    return coverage_share(coverage(conn, params))
-
-
 def coverage_share(communes: list[CommuneCoverage]) -> Decimal:
     """Return the percentage of the communes covered, two decimals."""
     if not communes:
@@ -107,54 +109,91 @@ def coverage_share(communes: list[CommuneCoverage]) -> Decimal:
     return share.quantize(Decimal("0.01"))
 
 
-def _scheme_count(conn: Connection, params: dict[str, Any]) -> Decimal:
-    found = approved_schemes(params).subquery()
-    return Decimal(conn.scalar(select(func.count()).select_from(found)) or 0)
+def _cents(value: Any) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
-def _scheme_sum(column: str) -> Callable[[Connection, dict[str, Any]], Decimal]:
-    def compute(conn: Connection, params: dict[str, Any]) -> Decimal:
-        total = conn.scalar(
-            select(func.coalesce(func.sum(_s.c[column]), 0)).where(
-                _s.c.id.in_(approved_schemes(params))
-            )
-        )
-        return Decimal(total or 0).quantize(Decimal("0.01"))
-
-    return compute
+def _key(params: dict[str, Any] | None) -> tuple:
+    """The parameters' identity, whichever order their codes were given in."""
+    params = params or {}
+    return tuple(tuple(sorted(params.get(k) or [])) for k in ("themes", "publics"))
 
 
-def _poolings(aggregate) -> Callable[[Connection, dict[str, Any]], Decimal]:
-    def compute(conn: Connection, params: dict[str, Any]) -> Decimal:
-        value = conn.scalar(select(aggregate).where(and_(_p.c.state == APPROVED)))
-        return Decimal(value or 0).quantize(Decimal("0.01"))
+class Reading:
+    """The aggregates one page needs, each read once whatever the number of indicators asking:
+    the coverage per commune and the schemes' totals per themes and publics, the poolings'."""
 
-    return compute
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._coverage: dict[tuple, list[CommuneCoverage]] = {}
+        self._totals: dict[tuple, Any] = {}
+        self._poolings: Any = None
+
+    def coverage(self, params: dict[str, Any]) -> list[CommuneCoverage]:
+        key = _key(params)
+        if key not in self._coverage:
+            self._coverage[key] = coverage(self.conn, params)
+        return self._coverage[key]
+
+    def totals(self, params: dict[str, Any]) -> Any:
+        """The approved schemes of the params: their count, budget and beneficiaries (1 query)."""
+        key = _key(params)
+        if key not in self._totals:
+            self._totals[key] = self.conn.execute(
+                select(
+                    func.count(),
+                    func.coalesce(func.sum(_s.c.annual_budget), 0),
+                    func.coalesce(func.sum(_s.c.beneficiaries_last_year), 0),
+                ).where(*approved(params))
+            ).one()
+        return self._totals[key]
+
+    def poolings(self) -> Any:
+        """The approved poolings: their count and expected savings (1 query)."""
+        if self._poolings is None:
+            self._poolings = self.conn.execute(
+                select(func.count(), func.coalesce(func.sum(_p.c.expected_savings), 0)).where(
+                    _p.c.state == APPROVED
+                )
+            ).one()
+        return self._poolings
 
 
 MEASURES: dict[str, Measure] = {
     "coverage_share": Measure(
-        "Part des communes couvertes par au moins un dispositif approuvé", "%", _coverage_share
+        "Part des communes couvertes par au moins un dispositif approuvé",
+        "%",
+        lambda r, p: coverage_share(r.coverage(p)),
     ),
-    "approved_schemes": Measure("Nombre de dispositifs approuvés", "", _scheme_count),
+    "approved_schemes": Measure(
+        "Nombre de dispositifs approuvés", "", lambda r, p: _cents(r.totals(p)[0])
+    ),
     "beneficiaries": Measure(
         "Bénéficiaires touchés (dernière année) par les dispositifs approuvés",
         "",
-        _scheme_sum("beneficiaries_last_year"),
+        lambda r, p: _cents(r.totals(p)[2]),
     ),
-    "budget": Measure("Budget annuel des dispositifs approuvés", "€", _scheme_sum("annual_budget")),
+    "budget": Measure(
+        "Budget annuel des dispositifs approuvés", "€", lambda r, p: _cents(r.totals(p)[1])
+    ),
     "approved_poolings": Measure(
-        "Nombre de mutualisations approuvées", "", _poolings(func.count()), filtered=False
+        "Nombre de mutualisations approuvées",
+        "",
+        lambda r, p: _cents(r.poolings()[0]),
+        filtered=False,
     ),
     "pooling_savings": Measure(
         "Économies attendues des mutualisations approuvées",
         "€",
-        _poolings(func.coalesce(func.sum(_p.c.expected_savings), 0)),
+        lambda r, p: _cents(r.poolings()[1]),
         filtered=False,
     ),
 }
 
 
-def compute(conn: Connection, measure: str, params: dict[str, Any] | None) -> Decimal:
-    """Return the current value of a measure with its parameters."""
-    return MEASURES[measure].compute(conn, params or {})
+def compute(
+    conn: Connection, measure: str, params: dict[str, Any] | None, reading: Reading | None = None
+) -> Decimal:
+    """Return the current value of a measure with its parameters (read in `reading`, which
+    keeps the aggregates for the other indicators of a page, when given)."""
+    return MEASURES[measure].compute(reading or Reading(conn), params or {})

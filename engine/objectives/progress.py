@@ -9,13 +9,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine.models import Indicator, Milestone, Objective, Organisation
-from engine.objectives.measures import (
-    MEASURES,
-    CommuneCoverage,
-    compute,
-    coverage,
-    coverage_share,
-)
+from engine.objectives.measures import MEASURES, CommuneCoverage, Reading, compute
 
 OPEN_STATES = ("draft", "adopted")
 
@@ -79,53 +73,43 @@ def objectives(session: Session, states: tuple[str, ...] | None = None) -> list[
 
 
 def indicator_progress(
-    conn: Connection,
-    indicator: Indicator,
-    today: date,
-    known: dict[str, list[CommuneCoverage]] | None = None,
+    conn: Connection, indicator: Indicator, today: date, reading: Reading | None = None
 ) -> IndicatorProgress:
-    """Return an indicator's history and current value (a computed one recomputed now; a
-    coverage share from `known`, the coverage already read for the same parameters)."""
+    """Return an indicator's history and current value (a computed one recomputed now, from
+    the aggregates `reading` already holds when they are the same)."""
     points = [Point(v.measured_on, v.value, v.source) for v in indicator.values]
     if indicator.kind == "computed":
-        key = _key(indicator.params)
-        if indicator.measure == "coverage_share" and known and key in known:
-            current = coverage_share(known[key])
-        else:
-            current = compute(conn, indicator.measure, indicator.params)
+        current = compute(conn, indicator.measure, indicator.params, reading)
         points = [p for p in points if p.day != today] + [Point(today, current, None)]
     else:
         current = points[-1].value if points else None
     return IndicatorProgress(indicator, points, current)
 
 
-def objective_progress(session: Session, objective: Objective, today: date) -> ObjectiveProgress:
+def objective_progress(
+    session: Session, objective: Objective, today: date, reading: Reading | None = None
+) -> ObjectiveProgress:
     """Return an objective's indicators, coverage per commune (its themes and publics) and its
     late milestones."""
     conn = session.connection()
+    reading = reading or Reading(conn)
     params = {
         "themes": [t.code for t in objective.themes],
         "publics": [t.code for t in objective.publics],
     }
-    communes = coverage(conn, params)
-    known = {_key(params): communes}
     return ObjectiveProgress(
         objective,
-        [indicator_progress(conn, i, today, known) for i in objective.indicators],
-        communes,
+        [indicator_progress(conn, i, today, reading) for i in objective.indicators],
+        reading.coverage(params),
         [m for m in objective.milestones if is_late(m, today)],
     )
 
 
 def progress(session: Session, today: date) -> list[ObjectiveProgress]:
     """Return the progress of every open objective (draft or adopted)."""
-    return [objective_progress(session, o, today) for o in objectives(session, OPEN_STATES)]
-
-
-def _key(params: dict | None) -> str:
-    """The parameters' identity, whichever order their codes were given in."""
-    params = params or {}
-    return repr(tuple(sorted(params.get(k) or []) for k in ("themes", "publics")))
+    reading = Reading(session.connection())
+    found = objectives(session, OPEN_STATES)
+    return [objective_progress(session, o, today, reading) for o in found]
 
 
 def is_late(milestone: Milestone, today: date) -> bool:

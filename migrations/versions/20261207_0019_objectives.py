@@ -233,8 +233,13 @@ def upgrade() -> None:
             "ix_indicator_value_indicator_day", ["indicator_id", "measured_on"], unique=False
         )
 
+    op.create_index(
+        "ix_scheme_state_totals", "scheme", ["state", "annual_budget", "beneficiaries_last_year"]
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_scheme_state_totals", table_name="scheme")
     for table in (
         "indicator_value",
         "objective_theme",
