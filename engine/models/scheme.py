@@ -109,8 +109,8 @@ class Scheme(WorkflowRecord, Base):
         Index("ix_scheme_title", "title", "id"),
         Index("ix_scheme_state_changed", "state", "state_changed_at"),
         # The objectives' measures sum the approved schemes' budgets and beneficiaries from the
-        # index alone (engine/objectives/measures.py).
-        Index("ix_scheme_state_totals", "state", "annual_budget", "beneficiaries_last_year"),
+        # index alone, PostgreSQL too (engine/objectives/measures.py).
+        Index("ix_scheme_state_totals", "state", "id", "annual_budget", "beneficiaries_last_year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

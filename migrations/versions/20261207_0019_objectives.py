@@ -234,7 +234,9 @@ def upgrade() -> None:
         )
 
     op.create_index(
-        "ix_scheme_state_totals", "scheme", ["state", "annual_budget", "beneficiaries_last_year"]
+        "ix_scheme_state_totals",
+        "scheme",
+        ["state", "id", "annual_budget", "beneficiaries_last_year"],
     )
 
 
