@@ -23,7 +23,7 @@ from engine.records import audit
 from engine.records.registry import OBJECTIVE
 from engine.records.schemas import NewObjectiveFields
 from engine.records.values import apply_values, field_value, territory_by_cog
-from engine.rules.policy import Actor, actor_for, inactive_reason, role_reason
+from engine.rules.policy import SYSTEM, Actor, actor_for, inactive_reason, role_reason
 from engine.services.common import RecordRef, load_facts, open_record
 from engine.services.records import ensure_editable
 from engine.services.references import next_reference
@@ -382,3 +382,28 @@ def _log(uow: UnitOfWork, actor: Actor, objective: Objective, action: str, **mor
         **more,
     )
     audit.append(uow.connection, [entry])
+
+
+def produce_snapshots(db, clock) -> int:
+    """A worker producer: once a Martinique day, keep each open objective's computed
+    indicators' values in their history (a pass that finds them kept writes nothing)."""
+    with UnitOfWork(db, clock=clock, autocommit_reads=True) as uow:
+        today = local(uow.clock()).date()
+        kept = select(IndicatorValue.id).where(
+            IndicatorValue.indicator_id == Indicator.id, IndicatorValue.measured_on == today
+        )
+        waiting = uow.session.scalar(
+            select(Indicator.id)
+            .join(Objective)
+            .where(
+                Indicator.kind == "computed",
+                Objective.state.in_(("draft", "adopted")),
+                ~kept.exists(),
+            )
+            .limit(1)
+        )
+    if waiting is None:
+        return 0
+    with UnitOfWork(db, clock=clock) as uow:
+        snapshot_indicators(uow, SYSTEM)
+    return 0  # snapshots are history, not messages

@@ -11,7 +11,9 @@ from demo.builder import build_demo
 from engine.clock import local
 from engine.db.uow import UnitOfWork
 from engine.errors import InvalidInput, NotFound, NotPermitted
-from engine.models import AuditEvent, IndicatorValue, Objective
+from engine.models import AuditEvent, IndicatorValue, Objective, OutboxMessage
+from engine.notifications.dispatch import dispatch
+from engine.notifications.producers import PRODUCERS
 from engine.objectives.measures import compute, coverage
 from engine.objectives.progress import late_milestones, objective_progress
 from engine.objectives.services import (
@@ -20,6 +22,7 @@ from engine.objectives.services import (
     complete_milestone,
     create_objective,
     edit_objective,
+    produce_snapshots,
     report_value,
     snapshot_indicators,
 )
@@ -345,3 +348,40 @@ def test_the_demo_sets_objectives_with_a_reported_history_and_a_late_milestone(d
         assert len(reported.values) == 3
         # The demo's calendar ends in 2026: its September milestone is late ever after.
         assert late_milestones(uow.session, date(2027, 1, 1))[1] == 1
+
+
+def test_a_worker_pass_snapshots_computed_indicators_once_a_day(inventory, test_clock):
+    world = inventory
+    objective_id = _objective(world)
+    with UnitOfWork(world.db) as uow:
+        add_indicator(
+            uow,
+            world.actors["copil"],
+            objective_id,
+            {"title": "Couverture", "kind": "computed", "measure": "coverage_share"},
+        )
+    assert produce_snapshots in PRODUCERS
+    for _ in range(2):
+        produce_snapshots(world.db, test_clock)
+    test_clock.advance(days=1)
+    produce_snapshots(world.db, test_clock)
+    with UnitOfWork(world.db) as uow:
+        days = list(uow.session.scalars(select(IndicatorValue.measured_on)))
+    assert len(days) == 2 and days[1] - days[0] == timedelta(days=1)
+
+
+def test_adoption_is_dispatched_to_the_other_copil_members(world, test_clock):
+    objective_id = _objective(world)
+    with UnitOfWork(world.db) as uow:
+        add_indicator(
+            uow,
+            world.actors["copil"],
+            objective_id,
+            {"title": "Jeunes suivis", "kind": "reported"},
+        )
+    with UnitOfWork(world.db) as uow:
+        apply_transition(uow, RecordRef("objective", objective_id), "adopt", world.actors["copil"])
+    assert dispatch(world.db, test_clock) == 1  # copil2; never the one who adopted
+    with UnitOfWork(world.db) as uow:
+        message = uow.session.scalars(select(OutboxMessage)).one()
+        assert message.recipient_email == "copil2@example.mq"
