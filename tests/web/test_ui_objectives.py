@@ -5,12 +5,13 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine.clock import local
 from engine.db.uow import UnitOfWork
-from engine.models import IndicatorValue, Milestone, Objective
+from engine.models import Milestone, Objective
 from engine.objectives.services import add_indicator, add_milestone, create_objective
+from engine.services.users import set_locale
 
 
 def _today(world):
@@ -209,6 +210,9 @@ def test_the_dashboard_names_late_milestones(ui, objective):
     assert "Étapes en retard" in page and "Diagnostic partagé" in page
 
 
-def test_values_count(world, objective):
+def test_the_progress_page_reads_in_english(ui, world, objective):
     with UnitOfWork(world.db) as uow:
-        assert uow.session.scalar(select(func.count()).select_from(IndicatorValue)) == 0
+        set_locale(uow, world.actors["cotech"], "en")
+    page = unescape(ui("cotech").get("/objectifs/avancement").get_data(as_text=True))
+    assert '<html lang="en">' in page and "Progress of the objectives" in page
+    assert "33 municipalities of 34 not covered" in page and "1 late milestone" in page
