@@ -104,7 +104,8 @@ def add_indicator(
                 codes = clean.get(key)
                 params[key] = codes if codes else [t.code for t in getattr(objective, key)]
             _check_codes(uow, params)
-        clean.setdefault("unit", measure.unit or None)
+        if not clean.get("unit"):
+            clean["unit"] = measure.unit or None
     if clean.get("organisation_id") is not None:
         _ensure_organisation(uow, clean["organisation_id"], "organisation_id")
     clean.pop("themes", None), clean.pop("publics", None)

@@ -177,14 +177,17 @@ def test_the_copil_adds_an_indicator_and_adopts(ui, world, objective):
     good = copil.post(
         f"/objectifs/{objective}/indicateurs",
         data={
-            "title": "Dispositifs approuvés",
+            "title": "Part couverte",
             "kind": "computed",
-            "measure": "approved_schemes",
-            "target": "10",
+            "measure": "coverage_share",
+            "unit": "",
+            "target": "100",
         },
     )
     assert good.status_code == 303
     with UnitOfWork(world.db) as uow:
+        added = uow.session.get(Objective, objective).indicators[-1]
+        assert (added.title, added.unit) == ("Part couverte", "%")  # the measure's unit
         version = uow.session.get(Objective, objective).version
     adopted = copil.post(f"/objectifs/{objective}/transitions/adopt", data={"version": version})
     assert adopted.status_code == 303
