@@ -69,10 +69,21 @@ class CommuneCoverage:
     communal: int
     intercommunal: int
     martinique: int
+    epci_code: str | None = None
 
     @property
     def covered(self) -> bool:
         return bool(self.communal or self.intercommunal or self.martinique)
+
+
+def within(communes: list[CommuneCoverage], territory: str | None) -> list[CommuneCoverage]:
+    """Keep the communes of a territory (COM-97209, EPCI-249720061); all for Martinique."""
+    kind, _, code = (territory or "").partition("-")
+    if kind == "COM":
+        return [c for c in communes if c.code == code]
+    if kind == "EPCI":
+        return [c for c in communes if c.epci_code == code]
+    return communes
 
 
 def coverage(conn: Connection, params: dict[str, Any]) -> list[CommuneCoverage]:
@@ -89,9 +100,17 @@ def coverage(conn: Connection, params: dict[str, Any]) -> list[CommuneCoverage]:
         .order_by(_t.c.name)
     ).all()
     counts = {r.id: r.n or 0 for r in rows}
+    codes = {r.id: r.code for r in rows}
     martinique = sum(r.n or 0 for r in rows if r.kind == "department")
     return [
-        CommuneCoverage(r.code, r.name, r.n or 0, counts.get(r.epci_id, 0), martinique)
+        CommuneCoverage(
+            r.code,
+            r.name,
+            r.n or 0,
+            counts.get(r.epci_id, 0),
+            martinique,
+            codes.get(r.epci_id),
+        )
         for r in rows
         if r.kind == "commune"
     ]
@@ -110,7 +129,8 @@ def _cents(value: Any) -> Decimal:
 
 
 def _key(params: dict[str, Any] | None) -> tuple:
-    """The parameters' identity, whichever order their codes were given in."""
+    """The parameters' identity, whichever order their codes were given in (the coverage of
+    all the communes: a territory narrows it afterwards)."""
     params = params or {}
     return tuple(tuple(sorted(params.get(k) or [])) for k in ("themes", "publics"))
 
@@ -159,7 +179,7 @@ MEASURES: dict[str, Measure] = {
     "coverage_share": Measure(
         "Part des communes couvertes par au moins un dispositif approuvé",
         "%",
-        lambda r, p: coverage_share(r.coverage(p)),
+        lambda r, p: coverage_share(within(r.coverage(p), p.get("territory"))),
     ),
     "approved_schemes": Measure(
         "Nombre de dispositifs approuvés", "", lambda r, p: _cents(r.totals(p)[0])

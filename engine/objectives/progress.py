@@ -9,7 +9,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine.models import Indicator, Milestone, Objective, Organisation
-from engine.objectives.measures import MEASURES, CommuneCoverage, Reading, compute
+from engine.objectives.measures import MEASURES, CommuneCoverage, Reading, compute, within
 
 OPEN_STATES = ("draft", "adopted")
 
@@ -100,7 +100,7 @@ def objective_progress(
     return ObjectiveProgress(
         objective,
         [indicator_progress(conn, i, today, reading) for i in objective.indicators],
-        reading.coverage(params),
+        within(reading.coverage(params), objective.territory.cog if objective.territory else None),
         [m for m in objective.milestones if is_late(m, today)],
     )
 

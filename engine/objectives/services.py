@@ -104,6 +104,8 @@ def add_indicator(
                 codes = clean.get(key)
                 params[key] = codes if codes else [t.code for t in getattr(objective, key)]
             _check_codes(uow, params)
+            if clean["measure"] == "coverage_share" and objective.territory is not None:
+                params["territory"] = objective.territory.cog  # its communes only
         if not clean.get("unit"):
             clean["unit"] = measure.unit or None
     if clean.get("organisation_id") is not None:

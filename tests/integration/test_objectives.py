@@ -385,3 +385,27 @@ def test_adoption_is_dispatched_to_the_other_copil_members(world, test_clock):
     with UnitOfWork(world.db) as uow:
         message = uow.session.scalars(select(OutboxMessage)).one()
         assert message.recipient_email == "copil2@example.mq"
+
+
+def test_an_objective_of_an_epci_counts_its_own_communes(inventory):
+    world = inventory
+    objective_id = _objective(world, publics=[], territory="EPCI-249720061")
+    with UnitOfWork(world.db) as uow:
+        indicator = add_indicator(
+            uow,
+            world.actors["copil"],
+            objective_id,
+            {"title": "Couverture", "kind": "computed", "measure": "coverage_share"},
+        )
+        assert indicator.params["territory"] == "EPCI-249720061"
+    with UnitOfWork(world.db) as uow:
+        objective = uow.session.get(Objective, objective_id)
+        shown = objective_progress(uow.session, objective, date(2026, 12, 1))
+        # The CACEM's four communes, all covered by its intercommunal mediation.
+        assert [c.name for c in shown.communes] == [
+            "Fort-de-France",
+            "Le Lamentin",
+            "Saint-Joseph",
+            "Schœlcher",
+        ]
+        assert shown.indicators[0].current == Decimal("100.00") and not shown.gaps
