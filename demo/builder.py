@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from demo.catalogue import DEMO_PASSWORD, Catalogue, DemoPooling, DemoScheme, load_catalogue
 from demo.diagnostic import load_diagnostic
 from demo.meetings import SITS_AT, Committee, Decision
+from demo.objectives import play_objectives
 from engine.clock import MARTINIQUE, local
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
@@ -172,6 +173,7 @@ class _Builder:
         self.committee = Committee(self.uow, self.actors)
         self.play_schemes()
         self.play_poolings()
+        play_objectives(self.uow, self.actors, self.organisations)
         self.committee.plan_next()
         self.play_opinions()
         load_diagnostic(self.uow, self.actors[self.cotech_key()])

@@ -25,6 +25,11 @@ ALIASES = {f.input: f.name for f in TABLES if f.input}
 EXTRA_LABELS = {
     "copil_target_date": "Date de COPIL visée",
     "target_date": "Date cible",
+    "indicator": "Indicateur",
+    "milestone": "Étape",
+    "value": "Valeur",
+    "due_on": "Échéance",
+    "done_on": "Date de réalisation",
 }
 INPUT_LABELS = {
     "decision_reference": "Référence de la décision",
@@ -34,7 +39,7 @@ INPUT_LABELS = {
 }
 # How a logged value is shown, by the kind of its field in the tables (and of a funder's amount).
 MONEY = {*of_kind(TABLES, fields.MONEY), "amount"}
-DATES = set(of_kind(TABLES, *fields.DATES))
+DATES = {*of_kind(TABLES, *fields.DATES), "due_on", "done_on"}
 COUNTS = set(of_kind(TABLES, fields.COUNT))
 
 

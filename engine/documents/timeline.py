@@ -26,6 +26,12 @@ ACTIONS = {
     "declare_conflict": "déclaration d'un conflit d'intérêts",
     "record_decision": "décision en séance",
     "edit_minutes": "modification du procès-verbal",
+    # An objective's own actions (engine/objectives/services.py).
+    "indicator_add": "ajout d'un indicateur",
+    "indicator_value": "valeur d'indicateur déclarée",
+    "indicator_snapshot": "valeur d'indicateur calculée",
+    "milestone_add": "ajout d'une étape",
+    "milestone_done": "étape réalisée",
 }
 DOCUMENTS = {
     "case_file": "dossier",

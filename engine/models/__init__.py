@@ -15,6 +15,13 @@ from engine.models.meeting import (
     Recusal,
 )
 from engine.models.notification import FREQUENCIES, OutboxCursor, OutboxMessage
+from engine.models.objective import (
+    INDICATOR_KINDS,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    Objective,
+)
 from engine.models.opinion import EXPERT_KINDS, VERDICTS, CommitteeNote, Opinion
 from engine.models.organisation import ORGANISATION_KINDS, Organisation
 from engine.models.password_reset import PasswordReset, PasswordResetRequest
@@ -33,6 +40,7 @@ __all__ = [
     "DELEGABLE",
     "EXPERT_KINDS",
     "FREQUENCIES",
+    "INDICATOR_KINDS",
     "ORGANISATION_KINDS",
     "OUTCOMES",
     "PARTNER_ROLES",
@@ -48,9 +56,13 @@ __all__ = [
     "Delegation",
     "DelegationRole",
     "DiagnosticNote",
+    "Indicator",
+    "IndicatorValue",
     "Meeting",
     "MeetingItem",
     "MeetingMember",
+    "Milestone",
+    "Objective",
     "Opinion",
     "Organisation",
     "OutboxCursor",

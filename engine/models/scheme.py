@@ -108,6 +108,9 @@ class Scheme(WorkflowRecord, Base):
         Index("ix_scheme_updated", "updated_at", "id"),
         Index("ix_scheme_title", "title", "id"),
         Index("ix_scheme_state_changed", "state", "state_changed_at"),
+        # The objectives' measures sum the approved schemes' budgets and beneficiaries from the
+        # index alone, PostgreSQL too (engine/objectives/measures.py).
+        Index("ix_scheme_state_totals", "state", "id", "annual_budget", "beneficiaries_last_year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

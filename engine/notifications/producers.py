@@ -9,9 +9,11 @@ from engine.db.database import Database
 from engine.notifications.digests import produce_digests
 from engine.notifications.dispatch import dispatch
 from engine.notifications.reminders import produce_reminders
+from engine.objectives.services import produce_snapshots
 
 Producer = Callable[[Database, Callable[[], datetime]], int]
 
 # dispatch first: the audit log's events become messages before anything is sent; digests
-# last, so that they carry what dispatch and the reminders held in the same pass.
-PRODUCERS: tuple[Producer, ...] = (dispatch, produce_reminders, produce_digests)
+# last, so that they carry what dispatch and the reminders held in the same pass. The
+# objectives' daily snapshots write history only (engine/objectives/services.py).
+PRODUCERS: tuple[Producer, ...] = (dispatch, produce_reminders, produce_digests, produce_snapshots)

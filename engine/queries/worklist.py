@@ -15,14 +15,15 @@ the same tasks for each capacity (`Actor.capacities`), one query per state and c
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Select, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
-from engine.clock import local
+from engine.clock import MARTINIQUE, local
 from engine.models import Meeting, MeetingItem, Opinion, Organisation
+from engine.objectives.progress import late_milestones
 from engine.records.registry import DECIDED, RECORD_TYPES, RecordType
 from engine.rules.deadlines import due_at
 from engine.rules.policy import GUARDS, Actor, guard_reasons
@@ -103,8 +104,45 @@ def worklist(
                 fresh = [row for row in rows if row.id not in seen]
                 seen.update(row.id for row in fresh)
                 items += [_item(kind, row, task, registry, capacity, now) for row in fresh]
+    late, count = _late_milestones(session, actor, now, limit)
+    items += late
+    total += count
     items.sort(key=lambda item: (item.entered_at, item.kind, item.id))
     return Worklist(items[:limit], total)
+
+
+def _late_milestones(
+    session: Session, actor: Actor, now: datetime, limit: int
+) -> tuple[list[WorkItem], int]:
+    """The late milestones the actor's organisation answers for (an owner's), as items of
+    their objective: the step to mark done, late since its day."""
+    if (
+        not actor.active
+        or actor.organisation_id is None
+        or not actor.holds("owner", actor.organisation_id)
+    ):
+        return [], 0
+    found, total = late_milestones(session, local(now).date(), actor.organisation_id, limit)
+    items = []
+    for m in found:
+        due = datetime.combine(m.due_on, time(), MARTINIQUE)
+        items.append(
+            WorkItem(
+                kind="objective",
+                id=m.objective_id,
+                reference=m.objective_reference,
+                title=f"Étape en retard : {m.title}",
+                organisation=m.organisation,
+                state="late",
+                state_label="étape en retard",
+                action="déclarer l'étape faite",
+                entered_at=due,
+                due_at=due,
+                overdue=True,
+                blocked=None,
+            )
+        )
+    return items, total
 
 
 def _tasks(workflow: Workflow, rtype: RecordType, actor: Actor) -> list[_Task]:

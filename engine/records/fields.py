@@ -507,3 +507,17 @@ def widths(fields: tuple[Field, ...]) -> dict[str, int]:
 def header(field: str, columns: dict[str, Words] = SCHEME_COLUMNS) -> str:
     """Return the French column header of a field."""
     return columns[field][0]
+
+
+OBJECTIVE_FIELDS: tuple[Field, ...] = (
+    Field("reference", REFERENCE, ("Numéro", "Number")),
+    Field("title", TEXT, ("Intitulé", "Title"), in_form=True, width=45),
+    Field("description", LONG_TEXT, ("Description", "Description"), in_form=True, width=60),
+    Field("organisation", LINK, ("Structure pilote", "Lead organisation"), input="organisation_id"),
+    Field("themes", TERMS, ("Thématiques", "Themes"), in_form=True),
+    Field("publics", TERMS, ("Publics cibles", "Target publics"), in_form=True),
+    Field("territory", LINK, ("Territoire", "Territory"), input="territory"),
+    Field("target_date", DATE, ("Date cible", "Target date"), in_form=True),
+    Field("indicators", ROWS, ("Indicateurs", "Indicators")),
+    Field("state", STATE, ("État", "State")),
+)

@@ -14,6 +14,7 @@ from marshmallow import Schema
 from sqlalchemy import Integer, Select, Table, bindparam, case, cast, func, null, or_, select
 
 from engine.models.meeting import Meeting, MeetingMember
+from engine.models.objective import Indicator, Objective
 from engine.models.pooling import Pooling, pooling_member
 from engine.models.scheme import (
     Scheme,
@@ -22,9 +23,21 @@ from engine.models.scheme import (
     scheme_territory,
     scheme_theme,
 )
-from engine.records.fields import MEETING_FIELDS, POOLING_FIELDS, SCHEME_FIELDS, Field
-from engine.records.representation import MEETING_SHAPE, POOLING_SHAPE, SCHEME_SHAPE, Shape
-from engine.records.schemas import MeetingFields, PoolingFields, SchemeFields
+from engine.records.fields import (
+    MEETING_FIELDS,
+    OBJECTIVE_FIELDS,
+    POOLING_FIELDS,
+    SCHEME_FIELDS,
+    Field,
+)
+from engine.records.representation import (
+    MEETING_SHAPE,
+    OBJECTIVE_SHAPE,
+    POOLING_SHAPE,
+    SCHEME_SHAPE,
+    Shape,
+)
+from engine.records.schemas import MeetingFields, ObjectiveFields, PoolingFields, SchemeFields
 
 # States a scheme must be in to be a member of a pooling.
 POOLABLE_STATES = ("reviewed", "proposed", "approved")
@@ -179,6 +192,12 @@ def _requirement_columns(kind: str, t: Table) -> list:
             t.c.starts_at,
             _count(MeetingMember.__table__, "meeting_id", t.c.id).label("members"),
         ]
+    if kind == "objective":  # adopted: a title, a lead organisation, an indicator
+        return [
+            t.c.title,
+            t.c.organisation_id.label("organisation"),
+            _count(Indicator.__table__, "objective_id", t.c.id).label("indicators"),
+        ]
     if kind == "scheme":
         return [
             *(
@@ -326,10 +345,37 @@ MEETING = RecordType(
     pages="seances",
 )
 
+OBJECTIVE = RecordType(
+    name="objective",
+    model=Objective,
+    prefix="OBJ",
+    french=Nouns(
+        "Objectif",
+        "l'objectif",
+        "cet objectif",
+        "Circuit d'un objectif",
+        "Fiche d'objectif",
+    ),
+    english=Nouns("Objective", "the objective", "this objective", "Objective workflow"),
+    organisation_column="organisation_id",
+    requirements={
+        "title": Requirement("intitulé"),
+        "organisation": Requirement("structure pilote"),
+        "indicators": Requirement("au moins un indicateur", 1),
+    },
+    input_fields=frozenset(),
+    duties={},
+    edit_schema=ObjectiveFields,
+    shape=OBJECTIVE_SHAPE,
+    fields=OBJECTIVE_FIELDS,
+    pages="objectifs",
+)
+
 RECORD_TYPES: dict[str, RecordType] = {
     SCHEME.name: SCHEME,
     POOLING.name: POOLING,
     MEETING.name: MEETING,
+    OBJECTIVE.name: OBJECTIVE,
 }
 # What the committees decide on: the records a meeting's agenda puts before them.
 DECIDED: tuple[RecordType, ...] = (SCHEME, POOLING)

@@ -380,3 +380,19 @@ def _meeting_row_body(row: Any, links: dict[str, list]) -> dict[str, Any]:
 
 
 MEETING_SHAPE = Shape(_meeting_row_body, ())
+
+
+def _objective_row_body(row: Any, links: dict[str, list]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "reference": row.reference,
+        "title": row.title,
+        "description": row.description,
+        "organisation_id": row.organisation_id,
+        "target_date": row.target_date.isoformat() if row.target_date else None,
+        "state": row.state,
+        "version": row.version,
+    }
+
+
+OBJECTIVE_SHAPE = Shape(_objective_row_body, ())

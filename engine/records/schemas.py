@@ -196,3 +196,23 @@ class MeetingFields(_Clean):
     starts_at = fields.AwareDateTime(allow_none=False)
     place = _text(200)
     secretary_id = _id()
+
+
+class ObjectiveFields(_Clean):
+    """The fields of an objective the COPIL sets (the form's and the API's)."""
+
+    class Meta:
+        unknown = RAISE
+
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = _text(5000)
+    organisation_id = _id()
+    themes = _codes()
+    publics = _codes()
+    territory = fields.String(allow_none=True, validate=validate.Length(max=20))
+    target_date = fields.Date(allow_none=True)
+
+
+class NewObjectiveFields(ObjectiveFields):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    organisation_id = _id(required=True)

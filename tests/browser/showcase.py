@@ -1,9 +1,16 @@
 """A small, realistic inventory for the page tour: schemes in every state, a pooling, comments."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from engine.clock import local
 from engine.db.uow import UnitOfWork
+from engine.objectives.services import (
+    add_indicator,
+    add_milestone,
+    create_objective,
+    report_value,
+)
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
 from tests.factories import World
@@ -57,6 +64,7 @@ SCHEMES = {
 class Showcase:
     schemes: dict[str, RecordRef]
     pooling: RecordRef
+    objective: int = 0
 
 
 def seed(world: World) -> Showcase:
@@ -68,7 +76,74 @@ def seed(world: World) -> Showcase:
     pooling = world.pooling("reviewed", members=[schemes["chantiers"], schemes["animateurs"]])
     comment(world, schemes["chantiers"], "cotech", "Le budget 2025 a été confirmé par la CTM.")
     comment(world, pooling, "cotech2", "Les deux équipes travaillent déjà ensemble l'été.")
-    return Showcase(schemes, pooling)
+    return Showcase(schemes, pooling, objective(world))
+
+
+def objective(world: World) -> int:
+    """An objective with a computed and a reported indicator (two values) and a late milestone."""
+    copil = world.actors["copil"]
+
+    def write(action):
+        with UnitOfWork(world.db) as uow:
+            return action(uow)
+
+    today = local(write(lambda uow: uow.clock())).date()
+    objective_id = write(
+        lambda uow: create_objective(
+            uow,
+            copil,
+            {
+                "title": "Une médiation dans chaque commune",
+                "organisation_id": world.organisation_id,
+                "themes": ["mediation_tranquillite"],
+            },
+        )
+    ).id
+    write(
+        lambda uow: add_indicator(
+            uow,
+            copil,
+            objective_id,
+            {
+                "title": "Communes couvertes",
+                "kind": "computed",
+                "measure": "coverage_share",
+                "baseline": "0",
+                "target": "100",
+            },
+        )
+    )
+    reported = write(
+        lambda uow: add_indicator(
+            uow,
+            copil,
+            objective_id,
+            {
+                "title": "Jeunes suivis",
+                "kind": "reported",
+                "organisation_id": world.organisation_id,
+                "target": "50",
+            },
+        )
+    ).id
+    for days, value in ((90, "12"), (30, "20")):
+        write(
+            lambda uow, d=days, v=value: report_value(
+                uow,
+                copil,
+                reported,
+                {"value": v, "measured_on": today - timedelta(days=d), "source": "Bilan"},
+            )
+        )
+    write(
+        lambda uow: add_milestone(
+            uow,
+            copil,
+            objective_id,
+            {"title": "Diagnostic partagé", "due_on": today - timedelta(days=3)},
+        )
+    )
+    return objective_id
 
 
 def comment(world: World, ref: RecordRef, who: str, body: str) -> None:

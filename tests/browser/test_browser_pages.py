@@ -33,6 +33,7 @@ class Tour:
             member_b=showcase.schemes["animateurs"].id,
             pooling=showcase.pooling.id,
             approved=showcase.schemes["mediateurs"].id,
+            objective=showcase.objective,
         )
 
 
@@ -70,6 +71,10 @@ PAGES = [
     ),
     Tour("mutualisation", "cotech", "/mutualisations/{pooling}", ("button", "Proposer au COPIL")),
     Tour("tableau-de-bord", "copil", "/tableau-de-bord"),
+    Tour("objectifs", "copil", "/objectifs", ("link", "Nouvel objectif")),
+    Tour("objectif-nouveau", "copil", "/objectifs/nouveau", ("button", "Enregistrer")),
+    Tour("objectif", "copil", "/objectifs/{objective}", ("button", "Adopter")),
+    Tour("objectifs-avancement", "cotech", "/objectifs/avancement"),
     Tour("workflows", "owner", "/workflows"),
     Tour("journal", "admin", "/journal", ("button", "Filtrer")),
     Tour("administration", "admin", "/administration"),

@@ -149,7 +149,8 @@ def test_demo_builds_every_state_and_an_audit_trail_that_verifies(run: Run, db: 
     assert "Journal intègre" in verified.stdout
     replayed = run("audit", "replay")
     assert replayed.exit_code == 0, replayed.output
-    assert "Rejeu conforme : 48 dossier(s)" in replayed.stdout  # 41 + 3, and 4 meetings
+    # 41 schemes + 3 poolings, 4 meetings and 3 objectives
+    assert "Rejeu conforme : 51 dossier(s)" in replayed.stdout
     # The demo's invented history is not news: a first worker mails none of it.
     with UnitOfWork(db) as uow:
         conn = uow.connection

@@ -201,6 +201,18 @@ def test_no_token_gets_401_on_every_record_endpoint(world, client):
         ("post", f"{SCHEMES}/{ref.id}/notes"),
         ("get", "/api/v1/poolings/1/notes"),
         ("post", "/api/v1/poolings/1/notes"),
+        ("get", "/api/v1/objectives"),
+        ("post", "/api/v1/objectives"),
+        ("get", "/api/v1/objectives/1"),
+        ("patch", "/api/v1/objectives/1"),
+        ("post", "/api/v1/objectives/1/transitions"),
+        ("get", "/api/v1/objectives/1/events"),
+        ("post", "/api/v1/objectives/1/indicators"),
+        ("post", "/api/v1/objectives/1/milestones"),
+        ("post", "/api/v1/objectives/milestones/1/done"),
+        ("get", "/api/v1/indicators"),
+        ("get", "/api/v1/indicators/1"),
+        ("post", "/api/v1/indicators/1/values"),
     ]:
         response = getattr(client, method)(path, json={} if method != "get" else None)
         assert response.status_code == 401, (method, path)

@@ -23,8 +23,8 @@ def test_every_signed_in_user_sees_every_circuit(ui, user):
     assert response.status_code == 200
     text = page_text(response)
     assert "Circuit d'un dispositif" in text and "Circuit d'une mutualisation" in text
-    assert "Circuit d'une séance" in text
-    assert text.count('role="img"') == 3
+    assert "Circuit d'une séance" in text and "Circuit d'un objectif" in text
+    assert text.count('role="img"') == 4
 
 
 @pytest.mark.parametrize("name", ["scheme", "pooling"])

@@ -44,7 +44,15 @@ OPINION_STATES = {
     "answered": ("rendu", True),
     "withdrawn": ("retiré", True),
 }
+# The objective's states, as issue 11 names them (draft → adopted → achieved | abandoned).
+OBJECTIVE_STATES = {
+    "draft": ("projet", False),
+    "adopted": ("adopté par le COPIL", False),
+    "achieved": ("atteint", True),
+    "abandoned": ("abandonné", True),
+}
 EXPECTED = {
+    "objective": ("draft", "objectif", OBJECTIVE_STATES),
     "scheme": ("draft", "dispositif", SCHEME_STATES),
     "pooling": ("recorded", "mutualisation", POOLING_STATES),
     "meeting": ("planned", "séance", MEETING_STATES),
@@ -97,6 +105,8 @@ IN_SESSION_ONLY = {
     "pooling": {("approve", "proposed"), ("send_back", "proposed"), ("reject", "proposed")},
     "meeting": {("close", "convened"), ("approve_minutes", "held")},
     "opinion": set(),
+    # A meeting's agenda carries schemes and poolings only: a COPIL member adopts an objective.
+    "objective": set(),
 }
 
 
@@ -108,7 +118,9 @@ def test_the_committee_decisions_are_made_in_session_only(path):
     }
     assert flagged == IN_SESSION_ONLY[workflow.name]
     # Every transition of the COPIL is one of them: the rule is in the file, not in the code.
-    assert all(t.requires_meeting for t in workflow.transitions if "copil" in t.roles)
+    # (An objective's are not: a meeting's agenda carries schemes and poolings only.)
+    if workflow.name != "objective":
+        assert all(t.requires_meeting for t in workflow.transitions if "copil" in t.roles)
 
 
 def test_default_registry_serves_the_newest_version_of_each_workflow():

@@ -4,6 +4,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, url_for
 
+from engine.clock import local
+from engine.objectives.progress import late_milestones
 from engine.queries import dashboard
 from engine.records.registry import RECORD_TYPES
 from web.context import actor, reading, workflows
@@ -16,12 +18,17 @@ blueprint = signin_required(Blueprint("dashboard", __name__))
 def index():
     work, who = reading(), actor()
     session, now = work.session, work.clock()
-    counts = {k: dashboard.state_counts(session, k, who, workflows()) for k in RECORD_TYPES}
-    overdue = {k: dashboard.overdue_counts(session, k, now, workflows()) for k in RECORD_TYPES}
+    # The objectives have a section of their own: their late milestones.
+    kinds = [k for k in RECORD_TYPES if k != "objective"]
+    counts = {k: dashboard.state_counts(session, k, who, workflows()) for k in kinds}
+    overdue = {k: dashboard.overdue_counts(session, k, now, workflows()) for k in kinds}
     flow = dashboard.weekly_flow(session, now)
+    late, late_total = late_milestones(session, local(now).date(), limit=20)
     return render_template(
         "ui/dashboard/index.html",
-        workflows={k: workflows().current(k) for k in RECORD_TYPES},
+        workflows={k: workflows().current(k) for k in kinds},
+        late_milestones=late,
+        late_total=late_total,
         counts=counts,
         overdue=overdue,
         flow=flow,

@@ -1,0 +1,1 @@
+"""The contract's objectives: measures computed from the inventory, services, progress."""
