@@ -36,6 +36,7 @@ from engine.rules.workflow import Workflow
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef, ensure_visible, load_facts
 from engine.services.meetings import meetings_of
+from engine.services.opinions import KINDS as OPINION_KINDS
 from engine.services.transitions import TransitionOption, apply_transition, available_transitions
 from web.context import actor, reading, workflows, writing
 from web.ui.record_opinions import opinion_parts
@@ -185,7 +186,7 @@ def record_parts(kind: str, facts: RecordFacts, workflow: Workflow, **posted) ->
     events = record_timeline(kind, facts.id, workflow)
     seen = events[0].position if events else 0
     meetings = meetings_of(reading(), RecordRef(kind, facts.id))
-    return {
+    parts = {
         "panel": transition_panel(kind, facts, seen, posted.get("transition")),
         "events": events,
         "comments": [e for e in reversed(events) if e.code == "comment"],
@@ -200,10 +201,14 @@ def record_parts(kind: str, facts: RecordFacts, workflow: Workflow, **posted) ->
         "next_meeting": next((m for m in meetings if m.state in OPEN_MEETING), None),
         "outcomes": OUTCOMES,
         "notices": notices(reading().session, kind, facts.id, "admin" in actor().roles),
-        "opinion_url": record_url(kind, facts.id, "opinion"),
-        "note_url": record_url(kind, facts.id, "note"),
-        **opinion_parts(kind, facts, **posted),
     }
+    if kind in OPINION_KINDS:  # opinions and committee notes are asked on schemes and poolings
+        parts |= {
+            "opinion_url": record_url(kind, facts.id, "opinion"),
+            "note_url": record_url(kind, facts.id, "note"),
+            **opinion_parts(kind, facts, **posted),
+        }
+    return parts
 
 
 def record_timeline(kind: str, record_id: int, workflow: Workflow) -> list[Event]:
