@@ -5,6 +5,7 @@ digests due) and writes its messages in one transaction, idempotent by key."""
 from collections.abc import Callable
 from datetime import datetime
 
+from engine.candidates.store import produce_candidates
 from engine.db.database import Database
 from engine.notifications.digests import produce_digests
 from engine.notifications.dispatch import dispatch
@@ -13,5 +14,11 @@ from engine.notifications.reminders import produce_reminders
 Producer = Callable[[Database, Callable[[], datetime]], int]
 
 # dispatch first: the audit log's events become messages before anything is sent; digests
-# last, so that they carry what dispatch and the reminders held in the same pass.
-PRODUCERS: tuple[Producer, ...] = (dispatch, produce_reminders, produce_digests)
+# last, so that they carry what dispatch and the reminders held in the same pass. The pooling
+# candidates follow the same log with their own cursor; they write no message.
+PRODUCERS: tuple[Producer, ...] = (
+    dispatch,
+    produce_reminders,
+    produce_digests,
+    produce_candidates,
+)

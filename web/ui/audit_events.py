@@ -30,6 +30,7 @@ RECORD_TYPES = {
     "import": _l("Import"),
     "export": _l("Export"),
     "notification": _l("Notification"),
+    "candidate": _l("Piste de mutualisation"),
 }
 # Actions other than the workflows' transitions, whose labels come from the workflow files.
 ACTIONS = {
@@ -37,6 +38,7 @@ ACTIONS = {
     "edit": _l("modification"),
     "comment": _l("commentaire"),
     "link_pooling": _l("rattachement à une mutualisation"),
+    "dismiss": _l("piste écartée"),
     "print": _l("impression"),
     "update": _l("modification de la séance"),
     "add_item": _l("inscription à l'ordre du jour"),
