@@ -17,7 +17,16 @@ from engine.clock import local, system_clock
 from engine.db.config import Settings
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
-from engine.models import AuditEvent, Meeting, MeetingItem, Pooling, Scheme, Territory, User
+from engine.models import (
+    AuditEvent,
+    Meeting,
+    MeetingItem,
+    Pooling,
+    PoolingCandidate,
+    Scheme,
+    Territory,
+    User,
+)
 from engine.models.notification import OutboxCursor
 from engine.notifications.dispatch import dispatch
 from engine.rules.policy import SYSTEM
@@ -133,8 +142,11 @@ def test_demo_builds_every_state_and_an_audit_trail_that_verifies(run: Run, db: 
     # The demo's invented history is not news: a first worker mails none of it.
     with UnitOfWork(db) as uow:
         conn = uow.connection
-        cursor = conn.execute(select(OutboxCursor.position)).scalar_one()
-        assert cursor == conn.execute(select(func.max(AuditEvent.position))).scalar_one()
+        cursors = dict(conn.execute(select(OutboxCursor.name, OutboxCursor.position)).all())
+        head = conn.execute(select(func.max(AuditEvent.position))).scalar_one()
+        # The pooling candidates are computed too, their own cursor at the same head.
+        assert cursors == {"audit": head, "candidates": head}
+        assert conn.execute(select(func.count(PoolingCandidate.id))).scalar_one() > 0
     assert dispatch(db, system_clock) == 0
 
 
