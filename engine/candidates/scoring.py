@@ -18,7 +18,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from engine.candidates.features import Facts
-from engine.candidates.text import analyse
+from engine.candidates.text import analyse, place_words
 
 WEIGHTS = {
     "text": 0.30,
@@ -70,7 +70,9 @@ class Matrices:
             aid_types=_incidence([s.aid_types for s in schemes]),
             places=places,
             inside=_incidence([s.territories for s in schemes], containment, width=width),
-            text=_tfidf([s.text for s in schemes]),
+            text=_tfidf(
+                [s.text for s in schemes], place_words(p.name for p in facts.places.values())
+            ),
             poolings=_incidence([sorted(s.poolings) for s in schemes]),
             ages=np.array(
                 [
@@ -111,10 +113,13 @@ def _containment(facts: Facts) -> dict[int, frozenset[int]]:
     return {p: frozenset(v) for p, v in out.items()}
 
 
-def _tfidf(texts: list[str]) -> sparse.csr_matrix:
-    if not any(analyse(t) for t in texts):
+def _tfidf(texts: list[str], places: frozenset[str]) -> sparse.csr_matrix:
+    def words(text: str) -> list[str]:
+        return analyse(text, places)
+
+    if not any(words(t) for t in texts):
         return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
-    vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, dtype=np.float32)
+    vectorizer = TfidfVectorizer(analyzer=words, sublinear_tf=True, dtype=np.float32)
     return vectorizer.fit_transform(texts).tocsr()  # rows L2-normalised: a product is a cosine
 
 

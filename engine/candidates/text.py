@@ -18,12 +18,20 @@ _STOP = """
 FRENCH_STOP_WORDS = frozenset(_STOP.split())
 
 
-def analyse(text: str | None) -> list[str]:
-    """Return the significant words of `text`: folded, 3 letters or more, no stop word."""
+def analyse(text: str | None, also: frozenset[str] = frozenset()) -> list[str]:
+    """Return the significant words of `text`: folded, 3 letters or more, no stop word (nor
+    any of `also`)."""
     words = fold(text).replace("'", " ").replace("’", " ").replace("-", " ").split()
     out = []
     for word in words:
         word = word.strip('.,;:!?()«»"[]/…')
-        if len(word) >= 3 and word not in FRENCH_STOP_WORDS and not word.isdigit():
+        stop = word in FRENCH_STOP_WORDS or word in also
+        if len(word) >= 3 and not stop and not word.isdigit():
             out.append(word)
     return out
+
+
+def place_words(names) -> frozenset[str]:
+    """The words of territory names ("Le Lamentin" → lamentin): the territories are scored
+    apart, so the text must not count a shared commune name twice."""
+    return frozenset(w for name in names for w in analyse(name))
