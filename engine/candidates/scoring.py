@@ -150,40 +150,51 @@ def _score_rows(m: Matrices, rows: np.ndarray, *, upper: bool) -> Scored:
     if len(rows) == 0:
         return _empty()
     same_place = m.places[rows] @ m.places.T
-    nested = m.inside[rows] @ m.places.T
     themes = m.themes[rows] @ m.themes.T
     publics = m.publics[rows] @ m.publics.T
-    ground = ((same_place + nested) > 0).multiply((themes + publics) > 0).tocoo()
-    r, c = ground.row, ground.col
+    overlap = (same_place + m.inside[rows] @ m.places.T) > 0
+    ground = Ground(overlap.multiply((themes + publics) > 0).tocsr())
+    r, c = ground.r, ground.c
     keep = (c > rows[r]) if upper else (c != rows[r])
-    pooled = m.poolings[rows] @ m.poolings.T
-    if pooled.nnz:
-        keep &= _at(pooled, r, c) == 0  # already proposed together: not a new idea
-    r, c = r[keep], c[keep]
+    if m.poolings.nnz:
+        keep &= ground.at(m.poolings[rows] @ m.poolings.T) == 0  # pooled already: not new
     a = rows[r]
     parts = {
-        "text": _at(m.text[rows] @ m.text.T, r, c),
-        "themes": _jaccard(themes, m.themes, a, r, c),
-        "publics": _jaccard(publics, m.publics, a, r, c),
-        "aid_types": _jaccard(m.aid_types[rows] @ m.aid_types.T, m.aid_types, a, r, c),
-        "territory": np.where(_at(same_place, r, c) > 0, 1.0, WITHIN),
+        "text": ground.at(m.text[rows] @ m.text.T),
+        "themes": _jaccard(ground.at(themes), m.themes, a, c),
+        "publics": _jaccard(ground.at(publics), m.publics, a, c),
+        "aid_types": _jaccard(ground.at(m.aid_types[rows] @ m.aid_types.T), m.aid_types, a, c),
+        "territory": np.where(ground.at(same_place) > 0, 1.0, WITHIN),
         "ages": _age_overlap(m.ages, a, c),
     }
     score = sum(WEIGHTS[k] * v for k, v in parts.items())
-    above = score >= THRESHOLD
-    return Scored(a[above], c[above], score[above], {k: v[above] for k, v in parts.items()})
+    chosen = keep & (score >= THRESHOLD)
+    return Scored(a[chosen], c[chosen], score[chosen], {k: v[chosen] for k, v in parts.items()})
 
 
-def _at(matrix, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """The matrix's values at (r, c), as a flat float array (zeros where nothing is stored)."""
-    if len(r) == 0:
-        return np.zeros(0)
-    return np.asarray(matrix.tocsr()[r, c], dtype=float).ravel()
+class Ground:
+    """The cells (row, column) of the pairs sharing ground, in row-major order; `at` reads
+    another matrix's values on exactly those cells, in C (an elementwise product, then a
+    binary search of the cells' keys), never one cell at a time."""
+
+    def __init__(self, mask: sparse.csr_matrix) -> None:
+        mask.sum_duplicates()  # canonical: sorted columns within each row
+        self.mask = mask.astype(np.float32)
+        coo = mask.tocoo()
+        self.r, self.c = coo.row, coo.col
+        self.width = mask.shape[1]
+        self.keys = self.r.astype(np.int64) * self.width + self.c
+
+    def at(self, matrix: sparse.spmatrix) -> np.ndarray:
+        found = sparse.csr_matrix(matrix).multiply(self.mask).tocoo()
+        out = np.zeros(len(self.keys))
+        keys = found.row.astype(np.int64) * self.width + found.col
+        out[np.searchsorted(self.keys, keys)] = found.data
+        return out
 
 
-def _jaccard(shared, incidence, a, r, c) -> np.ndarray:
+def _jaccard(both: np.ndarray, incidence, a, c) -> np.ndarray:
     counts = np.asarray(incidence.sum(axis=1), dtype=float).ravel()
-    both = _at(shared, r, c)
     union = counts[a] + counts[c] - both
     return np.divide(both, union, out=np.zeros_like(both), where=union > 0)
 

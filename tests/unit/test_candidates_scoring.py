@@ -138,5 +138,13 @@ def test_scoring_one_row_gives_the_same_pairs_as_scoring_all():
 
 
 def test_groups_are_the_schemes_that_all_overlap_each_other():
-    found = cliques({(1, 2): 0.6, (1, 3): 0.5, (2, 3): 0.4, (3, 4): 0.9})
-    assert found == [((1, 2, 3), 0.5)]
+    found = cliques({(1, 2): 0.6, (1, 3): 0.5, (2, 3): 0.7, (3, 4): 0.9, (2, 4): 0.4})
+    assert found == [((1, 2, 3), 0.6)]  # (2, 4) is too weak to make (2, 3, 4) a group
+
+
+def test_a_scheme_is_in_two_groups_at_most():
+    strong = {(a, b): 0.8 for a in range(1, 5) for b in range(a + 1, 5)}  # 1-2-3-4 all close
+    strong |= {(1, 5): 0.9, (1, 6): 0.9, (5, 6): 0.9, (1, 7): 0.7, (1, 8): 0.7, (7, 8): 0.7}
+    groups = cliques(strong)
+    assert sum(1 in ids for ids, _ in groups) == 2
+    assert groups[0][0] == (1, 5, 6)
