@@ -190,6 +190,8 @@ def test_no_token_gets_401_on_every_record_endpoint(world, client):
         ("get", "/api/v1/delegations/1"),
         ("delete", "/api/v1/delegations/1"),
         ("get", "/api/v1/reports/time-in-state"),
+        ("get", "/api/v1/candidates"),
+        ("post", "/api/v1/candidates/1/dismiss"),
     ]:
         response = getattr(client, method)(path, json={} if method != "get" else None)
         assert response.status_code == 401, (method, path)

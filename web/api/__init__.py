@@ -4,6 +4,7 @@ from flask import Flask
 
 from web.api import (
     audit,
+    candidates,
     delegations,
     events,
     organisations,
@@ -34,6 +35,7 @@ RESOURCES = (
     tokens,
     users,
     reports,
+    candidates,
 )
 
 

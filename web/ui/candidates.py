@@ -17,7 +17,7 @@ from engine.services.candidates import dismiss_candidate, draft_pooling
 from web.context import actor, reading, writing
 from web.ui.common import english, roles_required, signin_required
 
-blueprint = signin_required(Blueprint("candidates", __name__))
+blueprint = signin_required(Blueprint("candidate", __name__))
 FILTERS = ("theme", "territory", "organisation")
 
 
@@ -61,7 +61,7 @@ def dismiss(candidate_id: int):
     except InvalidInput as exc:
         return _page(exc.errors, dismissing=candidate_id, typed=reason)
     flash(_("Piste écartée : elle ne reviendra que si l'un des dispositifs change nettement."))
-    return redirect(url_for("candidates.index", **_kept_args()), 303)
+    return redirect(url_for("candidate.index", **_kept_args()), 303)
 
 
 @blueprint.post("/pistes-de-mutualisation/<int:candidate_id>/mutualisation")
