@@ -92,9 +92,9 @@ MEMBERS_SQL = (
     "WHERE m.candidate_id IN ({ids}) ORDER BY m.candidate_id, s.reference"
 )
 IN_EPCI = (
-    "WHERE EXISTS (SELECT 1 FROM pooling_candidate_member m JOIN scheme_territory x "
-    "ON x.scheme_id = m.scheme_id JOIN territory t ON t.id = x.territory_id "
-    "WHERE m.candidate_id = c.id AND (t.id = {epci} OR t.epci_id = {epci}))"
+    "WHERE c.id IN (SELECT m.candidate_id FROM pooling_candidate_member m WHERE m.scheme_id IN "
+    "(SELECT x.scheme_id FROM scheme_territory x JOIN territory t ON t.id = x.territory_id "
+    "WHERE t.id = {epci} OR t.epci_id = {epci}))"
 )
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from sqlalchemy import Connection, select
 
@@ -46,6 +47,12 @@ class SchemeFacts:
     aid_types: list[int] = field(default_factory=list)
     territories: list[int] = field(default_factory=list)
     poolings: set[int] = field(default_factory=set)
+
+    @cached_property
+    def sets(self) -> dict[str, frozenset[int]]:
+        """The vocabularies and territories as sets, made once: reasons intersect them often."""
+        names = ("themes", "publics", "aid_types", "territories")
+        return {name: frozenset(getattr(self, name)) for name in names}
 
 
 @dataclass

@@ -48,7 +48,9 @@ def group_reasons(facts: Facts, members: list[SchemeFacts], text: float) -> list
 
 
 def _terms(facts: Facts, kind: str, members: list[SchemeFacts]) -> list[Reason]:
-    shared = set(getattr(members[0], kind)).intersection(*(getattr(m, kind) for m in members))
+    shared = members[0].sets[kind]
+    for member in members[1:]:
+        shared = shared & member.sets[kind]
     if not shared:
         return []
     terms = [facts.terms[t] for t in sorted(shared)]
@@ -56,7 +58,7 @@ def _terms(facts: Facts, kind: str, members: list[SchemeFacts]) -> list[Reason]:
 
 
 def _territory(facts: Facts, members: list[SchemeFacts]) -> list[Reason]:
-    places = [set(m.territories) for m in members]
+    places = [m.sets["territories"] for m in members]
     same = places[0].intersection(*places[1:])
     if same:
         found = [facts.places[p] for p in sorted(same, key=lambda p: facts.places[p].name)]

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from engine.candidates.features import Facts, load_facts
-from engine.candidates.groups import cliques
+from engine.candidates.groups import STRONG, cliques
 from engine.candidates.reasons import group_reasons, pair_reasons
 from engine.candidates.scoring import Scored, score_all, score_rows
 from engine.db.database import Database
@@ -106,8 +106,9 @@ def _regroup(conn: Connection, facts: Facts, now: datetime) -> int:
     """Replace the groups by the maximal cliques of the stored pairs."""
     conn.execute(delete(_candidates).where(_candidates.c.size > 2))
     pairs, texts = {}, {}
+    # Only strong pairs make groups: the weaker ones are not read (nor their JSON decoded).
     stmt = select(_candidates.c.key, _candidates.c.score, _candidates.c.reasons).where(
-        _candidates.c.size == 2
+        _candidates.c.size == 2, _candidates.c.score >= STRONG
     )
     for key, score, reasons in conn.execute(stmt):
         a, b = (int(s) for s in key.split("-"))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.candidates.reasons import sentence
@@ -122,34 +122,50 @@ def visible_candidates(session: Session, filters: CandidateFilter) -> Select:
     """The select of the candidates shown, best first: dismissed ones left out unless their
     score rose by `COMES_BACK` since."""
     c = PoolingCandidate
-    dismissed = exists().where(
+    hidden = select(CandidateDismissal.key).where(
         CandidateDismissal.key == c.key, c.score < CandidateDismissal.score + COMES_BACK
     )
-    stmt = select(c).where(~dismissed)
-    member = candidate_member.c
+    stmt = _narrowed(session, select(c), filters).where(~hidden.exists())
+    return stmt.order_by(c.score.desc(), c.id)
+
+
+def _narrowed(session: Session, stmt: Select, filters: CandidateFilter) -> Select:
+    """Keep the candidates with a member matching each filter: the members' ids are found
+    first through their indexes (a theme's schemes, a territory's), then their candidates."""
+    schemes = []
     if filters.theme:
-        stmt = stmt.where(
-            exists()
-            .where(member.candidate_id == c.id)
-            .where(scheme_theme.c.scheme_id == member.scheme_id)
-            .where(scheme_theme.c.vocabulary_term_id == _term(session, filters.theme))
+        term = _term(session, filters.theme)
+        schemes.append(
+            select(scheme_theme.c.scheme_id).where(scheme_theme.c.vocabulary_term_id == term)
         )
     if filters.territory:
         places = _places_within(session, _territory(session, filters.territory))
-        stmt = stmt.where(
-            exists()
-            .where(member.candidate_id == c.id)
-            .where(scheme_territory.c.scheme_id == member.scheme_id)
-            .where(scheme_territory.c.territory_id.in_(places))
+        schemes.append(
+            select(scheme_territory.c.scheme_id).where(scheme_territory.c.territory_id.in_(places))
         )
     if filters.organisation_id:
-        stmt = stmt.where(
-            exists()
-            .where(member.candidate_id == c.id)
-            .where(Scheme.id == member.scheme_id)
-            .where(Scheme.organisation_id == filters.organisation_id)
-        )
-    return stmt.order_by(c.score.desc(), c.id)
+        schemes.append(select(Scheme.id).where(Scheme.organisation_id == filters.organisation_id))
+    member = candidate_member.c
+    for ids in schemes:
+        having = select(member.candidate_id).where(member.scheme_id.in_(ids))
+        stmt = stmt.where(PoolingCandidate.id.in_(having))
+    return stmt
+
+
+def count_visible(session: Session, filters: CandidateFilter) -> int:
+    """How many candidates `visible_candidates` gives: all those matching, less the dismissed
+    ones still hidden (two counts on indexes, rather than a test per candidate)."""
+    c, d = PoolingCandidate, CandidateDismissal
+    matching = _narrowed(session, select(func.count()).select_from(c), filters)
+    hidden = _narrowed(
+        session,
+        select(func.count())
+        .select_from(c)
+        .join(d, d.key == c.key)
+        .where(c.score < d.score + COMES_BACK),
+        filters,
+    )
+    return (session.scalar(matching) or 0) - (session.scalar(hidden) or 0)
 
 
 def _places_within(session: Session, place: Territory | None) -> list[int]:
@@ -168,7 +184,7 @@ def candidate_page(
     """Return a page of the candidates the actor may read, best first, with their members."""
     ensure_reader(actor)
     stmt = visible_candidates(session, filters)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    total = count_visible(session, filters)
     pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)
     found = list(session.scalars(stmt.offset((page - 1) * size).limit(size)))
