@@ -83,7 +83,7 @@ CARD = Template(
 )
 TOP_SQL = (
     "SELECT c.id, c.score, c.reasons FROM pooling_candidate c {where} "
-    "ORDER BY c.score DESC, c.id LIMIT 30"
+    "ORDER BY c.score DESC, c.id DESC LIMIT 30"
 )
 COUNT_SQL = "SELECT count(*) FROM pooling_candidate c {where}"
 MEMBERS_SQL = (
