@@ -12,6 +12,7 @@ from engine.notifications.producers import PRODUCERS
 from engine.queries.candidates import CandidateFilter, candidate_page, parse_filter
 from engine.services.candidates import dismiss_candidate, draft_pooling
 from engine.services.records import edit_record
+from tests.integration.test_cli import _runner
 
 NIGHT = {
     "summary": "Médiateurs sociaux de nuit auprès des adolescents des quartiers",
@@ -182,3 +183,18 @@ def test_filters_and_readers(world, night, test_clock):
     assert len(_pages(world, actor="copil").rows) == 1
     with pytest.raises(NotPermitted):
         _pages(world, actor="owner")
+
+
+@pytest.fixture
+def run(db, tmp_path):
+    return _runner(db.url.render_as_string(hide_password=False), tmp_path)
+
+
+def test_the_command_line_recomputes_the_changed_schemes_or_everything(world, night, run):
+    first = run("candidates", "recompute")
+    assert first.exit_code == 0, first.output
+    assert "3 dispositif(s) évalué(s) : 1 paire(s) et 0 groupe(s)" in first.output
+    again = run("candidates", "recompute")
+    assert again.output.strip() == "Aucun dispositif modifié depuis le dernier calcul."
+    everything = run("candidates", "recompute", "--all")
+    assert "3 dispositif(s) évalué(s)" in everything.output
