@@ -41,7 +41,7 @@ from benchmarks.bench_database import BenchDatabase
 from benchmarks.ui import PASSWORD, Client, Floor, timed
 from engine.candidates.features import load_facts
 from engine.candidates.scoring import WEIGHTS, Matrices, score_all
-from engine.candidates.store import _insert_pairs, _regroup, recompute_schemes
+from engine.candidates.store import _insert, _regroup, pair_rows, recompute_schemes
 from engine.db.bulk import bulk_insert
 from engine.db.config import Settings
 from engine.db.database import Database
@@ -200,7 +200,9 @@ def full_recompute(db: Database) -> dict:
         scored = score_all(facts)
         scoring = time.perf_counter()
         conn.execute(PoolingCandidate.__table__.delete())
-        pairs = _insert_pairs(conn, facts, scored, NOW)
+        rows = pair_rows(facts, scored, NOW)
+        _insert(conn, rows)
+        pairs = len(rows)
         groups = _regroup(conn, facts, NOW)
         uow.commit()
         end = time.perf_counter()

@@ -3,8 +3,9 @@
 `recompute_all` scores every pair and replaces the table; `recompute_schemes` deletes the
 candidates of the changed schemes and scores their rows against all the others (one row of
 the sparse products each), then rebuilds the groups from the stored pairs. Either runs in the
-caller's write transaction; `produce_candidates` is the worker's producer: it tails the audit
-log with its own cursor ("candidates") and recomputes the schemes whose events it passed.
+caller's write transaction. `recompute` (the command line) and `produce_candidates` (the
+worker's producer) tail the audit log with their own cursor ("candidates"), score outside the
+write transaction, and store the schemes' new candidates with the cursor's advance.
 """
 
 from collections.abc import Callable, Iterable
@@ -31,6 +32,7 @@ COMES_BACK = 0.10
 _candidates = PoolingCandidate.__table__
 _events = AuditEvent.__table__
 _cursor = OutboxCursor.__table__
+_POSITION = select(_cursor.c.position).where(_cursor.c.name == CURSOR)
 
 
 @dataclass(frozen=True)
@@ -48,37 +50,50 @@ def key_of(ids: Iterable[int]) -> str:
 def recompute_all(conn: Connection, now: datetime) -> Recomputed:
     """Score every poolable scheme and replace the stored candidates."""
     facts = load_facts(conn)
-    scored = score_all(facts)
-    conn.execute(delete(_candidates))
-    pairs = _insert_pairs(conn, facts, scored, now)
-    groups = _regroup(conn, facts, now)
-    return Recomputed(len(facts.schemes), pairs, groups)
+    return replace(conn, facts, pair_rows(facts, score_all(facts), now), None, now)
 
 
 def recompute_schemes(conn: Connection, now: datetime, scheme_ids: Iterable[int]) -> Recomputed:
     """Score again the pairs of `scheme_ids` only (a scheme no longer poolable loses its)."""
     ids = sorted(set(scheme_ids))
-    if not ids:
-        return Recomputed(0, 0, 0)
-    mine = select(candidate_member.c.candidate_id).where(candidate_member.c.scheme_id.in_(ids))
-    conn.execute(delete(_candidates).where(_candidates.c.id.in_(mine)))
     facts = load_facts(conn)
+    return replace(conn, facts, pair_rows(facts, _scored(facts, ids), now), ids, now)
+
+
+def _scored(facts: Facts, ids: list[int]) -> Scored | None:
     index = facts.index()
     rows = [index[i] for i in ids if i in index]
-    pairs = _insert_pairs(conn, facts, score_rows(facts, rows), now) if rows else 0
+    return score_rows(facts, rows) if rows else None
+
+
+def replace(
+    conn: Connection, facts: Facts, rows: list[dict], ids: list[int] | None, now: datetime
+) -> Recomputed:
+    """Replace the candidates of `ids` (all of them when None) by `rows`, then the groups."""
+    scored = len(facts.schemes) if ids is None else len(set(ids) & set(facts.index()))
+    if ids is None:
+        conn.execute(delete(_candidates))
+    else:
+        mine = select(candidate_member.c.candidate_id).where(candidate_member.c.scheme_id.in_(ids))
+        gone = conn.execute(delete(_candidates).where(_candidates.c.id.in_(mine))).rowcount
+        if not gone and not rows:
+            return Recomputed(scored, 0, 0)  # drafts edited, sign-ins: no group can change
+    _insert(conn, rows)
     groups = _regroup(conn, facts, now)
-    return Recomputed(len(rows), pairs, groups)
+    return Recomputed(scored, len(rows), groups)
 
 
-def _insert_pairs(conn: Connection, facts: Facts, scored: Scored, now: datetime) -> int:
+def pair_rows(facts: Facts, scored: Scored | None, now: datetime) -> list[dict]:
+    """The rows of the scored pairs, with their reasons."""
+    if scored is None:
+        return []
     schemes = facts.schemes
     rows = []
     for n, (a, b) in enumerate(zip(scored.a.tolist(), scored.b.tolist(), strict=True)):
         first, second = schemes[a], schemes[b]
         reasons = pair_reasons(facts, first, second, float(scored.parts["text"][n]))
         rows.append(_row([first.id, second.id], float(scored.score[n]), reasons, now))
-    _insert(conn, rows)
-    return len(rows)
+    return rows
 
 
 def _row(ids: list[int], score: float, reasons: list, now: datetime) -> dict:
@@ -136,20 +151,28 @@ def recompute(
     db: Database, clock: Callable[[], datetime], *, everything: bool = False
 ) -> Recomputed | None:
     """Recompute the changed schemes' candidates (all of them when `everything` or the first
-    time) and move the cursor to the log's head; None when nothing changed."""
+    time) and move the cursor to the log's head; None when nothing changed.
+
+    The reading and the scoring happen before the write transaction (SQLite has one write
+    lock for the whole database: the requests meanwhile wait only for the writes). A change
+    committed in between lies past the head read first: the next pass scores it."""
+    with UnitOfWork(db, clock=clock, autocommit_reads=True) as uow:
+        conn = uow.connection
+        after = conn.execute(_POSITION).scalar()
+        head = conn.execute(select(func.max(_events.c.position))).scalar() or 0
+        full = after is None or everything
+        if not full and head <= after:
+            return None
+        ids = None if full else sorted(changed_schemes(conn, after, head))
+        facts = load_facts(conn)
+        now = clock()
+        rows = pair_rows(facts, score_all(facts) if full else _scored(facts, ids), now)
     with UnitOfWork(db, clock=clock) as uow:
         conn = uow.begin_write()
-        position_stmt = select(_cursor.c.position).where(_cursor.c.name == CURSOR)
-        if db.is_postgresql:
-            position_stmt = position_stmt.with_for_update()
-        after = conn.execute(position_stmt).scalar()
-        head = conn.execute(select(func.max(_events.c.position))).scalar() or 0
-        if after is None or everything:
-            done = recompute_all(conn, clock())
-        elif head > after:
-            done = recompute_schemes(conn, clock(), changed_schemes(conn, after, head))
-        else:
-            return None
+        locked = conn.execute(_POSITION.with_for_update() if db.is_postgresql else _POSITION)
+        if locked.scalar() != after:
+            return None  # another worker recomputed meanwhile: the next pass goes on from it
+        done = replace(conn, facts, rows, ids, now)
         if after is None:
             conn.execute(insert(_cursor).values(name=CURSOR, position=head))
         else:
