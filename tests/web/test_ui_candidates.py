@@ -98,3 +98,10 @@ def test_one_click_makes_a_pooling_draft_prefilled_from_the_candidate(ui, world,
     page = text_of(cotech.get(response.headers["Location"]))
     assert "créée à partir de la piste" in page
     assert "200 000,00 €" in page.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_the_page_and_its_reasons_in_english(ui, candidate):
+    page = text_of(ui("cotech").get(PAGE, headers={"Accept-Language": "en-GB,en;q=0.8"}))
+    assert "Pooling leads" in page
+    assert "same commune (Le Lamentin)" in page
+    assert "Set aside" in page and "Create a pooling" in page
