@@ -4,6 +4,7 @@ import click
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from cli.audit import audit
+from cli.candidates import candidates
 from cli.context import SETUP_FAILURE, fail, first_line, report_invalid
 from cli.db import demo, init
 from cli.diagnostic import diagnostic
@@ -62,3 +63,4 @@ main.add_command(import_)
 main.add_command(meeting)
 main.add_command(worker)
 main.add_command(diagnostic)
+main.add_command(candidates)

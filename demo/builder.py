@@ -20,6 +20,7 @@ from demo.catalogue import DEMO_PASSWORD, Catalogue, DemoPooling, DemoScheme, lo
 from demo.diagnostic import load_diagnostic
 from demo.meetings import SITS_AT, Committee, Decision
 from demo.objectives import play_objectives
+from engine.candidates.store import recompute
 from engine.clock import MARTINIQUE, local
 from engine.db.database import Database
 from engine.db.uow import UnitOfWork
@@ -188,6 +189,8 @@ class _Builder:
         with self.uow() as uow:
             move_cursor_to_head(uow.begin_write())
             uow.commit()
+        # The COTECH's pistes de mutualisation, computed once from the demo's schemes.
+        recompute(self.database, self.clock, everything=True)
 
     def set_up(self) -> None:
         """The administrator is created by the system, then records organisations and users."""

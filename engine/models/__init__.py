@@ -1,6 +1,7 @@
 """The domain model, one module per aggregate; importing this package registers every table."""
 
 from engine.models.audit import AuditEvent
+from engine.models.candidate import CandidateDismissal, PoolingCandidate
 from engine.models.comment import Comment
 from engine.models.counter import ReferenceCounter
 from engine.models.delegation import DELEGABLE, Delegation, DelegationRole
@@ -50,6 +51,7 @@ __all__ = [
     "VOCABULARIES",
     "ApiToken",
     "AuditEvent",
+    "CandidateDismissal",
     "Comment",
     "CommitteeNote",
     "CrimeFigure",
@@ -70,6 +72,7 @@ __all__ = [
     "PasswordReset",
     "PasswordResetRequest",
     "Pooling",
+    "PoolingCandidate",
     "Recusal",
     "ReferenceCounter",
     "Scheme",

@@ -25,6 +25,7 @@ from engine.models import (
     MeetingItem,
     Opinion,
     Pooling,
+    PoolingCandidate,
     Scheme,
     Territory,
     User,
@@ -154,8 +155,11 @@ def test_demo_builds_every_state_and_an_audit_trail_that_verifies(run: Run, db: 
     # The demo's invented history is not news: a first worker mails none of it.
     with UnitOfWork(db) as uow:
         conn = uow.connection
-        cursor = conn.execute(select(OutboxCursor.position)).scalar_one()
-        assert cursor == conn.execute(select(func.max(AuditEvent.position))).scalar_one()
+        cursors = dict(conn.execute(select(OutboxCursor.name, OutboxCursor.position)).all())
+        head = conn.execute(select(func.max(AuditEvent.position))).scalar_one()
+        # The pooling candidates are computed too, their own cursor at the same head.
+        assert cursors == {"audit": head, "candidates": head}
+        assert conn.execute(select(func.count(PoolingCandidate.id))).scalar_one() > 0
     assert dispatch(db, system_clock) == 0
 
 

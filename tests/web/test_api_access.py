@@ -213,6 +213,8 @@ def test_no_token_gets_401_on_every_record_endpoint(world, client):
         ("get", "/api/v1/indicators"),
         ("get", "/api/v1/indicators/1"),
         ("post", "/api/v1/indicators/1/values"),
+        ("get", "/api/v1/candidates"),
+        ("post", "/api/v1/candidates/1/dismiss"),
     ]:
         response = getattr(client, method)(path, json={} if method != "get" else None)
         assert response.status_code == 401, (method, path)

@@ -4,6 +4,7 @@ from flask import Flask
 
 from web.api import (
     audit,
+    candidates,
     delegations,
     diagnostic,
     events,
@@ -40,6 +41,7 @@ RESOURCES = (
     users,
     reports,
     diagnostic,
+    candidates,
 )
 
 

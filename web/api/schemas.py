@@ -335,3 +335,49 @@ class CommentSchema(Schema):
     body = fields.String()
     author_id = fields.Integer(allow_none=True)
     created_at = _instant()
+
+
+# ---- pooling candidates -------------------------------------------------------------------------
+
+
+class CandidateListArgs(Schema):
+    class Meta:
+        unknown = RAISE
+
+    theme = fields.String(validate=validate.Length(max=60), metadata={"description": "thématique"})
+    territory = fields.String(validate=validate.Length(max=20), metadata={"example": "COM-97213"})
+    organisation_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class DismissBody(Schema):
+    class Meta:
+        unknown = RAISE
+
+    reason = fields.String(required=True, validate=validate.Length(max=2000))
+
+
+class CandidateMemberSchema(Schema):
+    id = fields.Integer()
+    reference = fields.String()
+    title = fields.String()
+    state = fields.String()
+    organisation = fields.String()
+    annual_budget = _money()
+
+
+class CandidateSchema(Schema):
+    id = fields.Integer()
+    size = fields.Integer(metadata={"description": "2 pour une paire, 3 ou plus pour un groupe"})
+    score = fields.Float(metadata={"description": "de 0 à 1"})
+    reasons = fields.List(
+        fields.Dict(), metadata={"description": "les parties du score, comme données"}
+    )
+    explanation = fields.String(metadata={"description": "les raisons, en français"})
+    explanation_en = fields.String(metadata={"description": "les raisons, en anglais"})
+    members = fields.List(fields.Nested(CandidateMemberSchema))
+
+
+class CandidatePageSchema(_Page):
+    items = fields.List(fields.Nested(CandidateSchema))

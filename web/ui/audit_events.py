@@ -32,6 +32,7 @@ RECORD_TYPES = {
     "notification": _l("Notification"),
     "opinion": _l("Avis"),
     "committee_note": _l("Note du comité"),
+    "candidate": _l("Piste de mutualisation"),
 }
 # What is logged about a record without being it: its events name the record in `data`.
 ATTACHED = ("opinion", "committee_note")
@@ -43,6 +44,7 @@ ACTIONS = {
     "opinion_request": _l("demande d'avis"),
     "note": _l("note du comité"),
     "link_pooling": _l("rattachement à une mutualisation"),
+    "dismiss": _l("piste écartée"),
     "print": _l("impression"),
     "update": _l("modification de la séance"),
     "add_item": _l("inscription à l'ordre du jour"),
