@@ -191,3 +191,11 @@ def test_a_bad_note_is_sent_back_in_french_with_its_text(ui, world):
     assert unknown.status_code == 422 and "Commune inconnue." in unknown.get_data(as_text=True)
     with UnitOfWork(world.db) as uow:
         assert uow.session.scalar(select(func.count()).select_from(DiagnosticNote)) == 0
+
+
+def test_the_log_names_the_imports_and_notes_of_the_diagnostic(ui, world):
+    cotech = with_a_gap(ui, world)
+    note(cotech, "À suivre au prochain COTECH.")
+    log = unescape(ui("admin").get("/journal").get_data(as_text=True))
+    assert "import de statistiques du SSMSI" in log
+    assert "note du COTECH sur le diagnostic" in log and "À suivre au prochain COTECH." in log

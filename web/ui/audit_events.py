@@ -33,6 +33,7 @@ RECORD_TYPES = {
     "opinion": _l("Avis"),
     "committee_note": _l("Note du comité"),
     "candidate": _l("Piste de mutualisation"),
+    "diagnostic": _l("Diagnostic"),
 }
 # What is logged about a record without being it: its events name the record in `data`.
 ATTACHED = ("opinion", "committee_note")
@@ -45,6 +46,8 @@ ACTIONS = {
     "note": _l("note du comité"),
     "link_pooling": _l("rattachement à une mutualisation"),
     "dismiss": _l("piste écartée"),
+    "diagnostic_import": _l("import de statistiques du SSMSI"),
+    "diagnostic_note": _l("note du COTECH sur le diagnostic"),
     "print": _l("impression"),
     "update": _l("modification de la séance"),
     "add_item": _l("inscription à l'ordre du jour"),
