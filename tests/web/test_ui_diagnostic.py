@@ -199,3 +199,19 @@ def test_the_log_names_the_imports_and_notes_of_the_diagnostic(ui, world):
     log = unescape(ui("admin").get("/journal").get_data(as_text=True))
     assert "import de statistiques du SSMSI" in log
     assert "note du COTECH sur le diagnostic" in log and "À suivre au prochain COTECH." in log
+
+
+def test_a_gap_is_one_click_from_an_objective_the_copil_sets(ui, world):
+    with_a_gap(ui, world)
+    copil = ui("copil")
+    page = unescape(copil.get(f"/diagnostic?indicateur={VIF}&annee=2024").get_data(as_text=True))
+    link = re.search(r'<a href="(/objectifs/nouveau\?[^"]+)">Proposer un objectif</a>', page)
+    assert link, "a gap offers the COPIL a new objective"
+    form = unescape(copil.get(link.group(1)).get_data(as_text=True))
+    assert f'value="{VIF} à L\'Ajoupa-Bouillon"' in form
+    assert re.search(r'<option value="COM-97201"\s+selected', form)
+    assert re.search(r'value="violences_intrafamiliales"[^>]*checked', form)
+    assert re.search(r'value="aide_victimes"[^>]*checked', form)
+    # The COTECH notes a gap; it does not set objectives.
+    cotech_page = ui("cotech").get("/diagnostic").get_data(as_text=True)
+    assert "Proposer un objectif" not in cotech_page

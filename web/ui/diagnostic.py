@@ -7,6 +7,7 @@ so a view can be bookmarked, shared and exported as it is shown.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from engine.diagnostic import tiles
 from engine.diagnostic.indicators import indicators
 from engine.errors import InvalidInput
 from engine.exporting import diagnostic as export
+from engine.objectives.services import SETTERS as OBJECTIVE_SETTERS
 from engine.queries.diagnostic import (
     Diagnostic,
     diagnostic,
@@ -140,6 +142,8 @@ def _page(indicator, year, refused: tuple | None = None, status: int = 200):
         xlsx_url=url_for(".export_view", format="xlsx", **query),
         notes=notes(work.session, result.indicator.name, result.year) if readable else {},
         note_writer=may_write_notes(who),
+        objective_setter=bool(who.roles & OBJECTIVE_SETTERS),
+        objective_url=partial(_objective_url, result),
         refused=refused,
         form=request.form,
     ), status
@@ -160,6 +164,17 @@ def export_view():
     day = local(work.clock()).date()
     name = f"diagnostic-{result.year}-{day:%Y-%m-%d}.{request.args['format']}"
     return send_file(out, mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+def _objective_url(result: Diagnostic, line) -> str:
+    """The new objective's form, filled for a gap: its commune, the matching themes, a title."""
+    title = _("%(indicator)s à %(commune)s", indicator=result.indicator.name, commune=line.name)
+    return url_for(
+        "objective.new",
+        title=title,
+        territory=f"COM-{line.code}",
+        themes=list(result.indicator.themes),
+    )
 
 
 def _names(result: Diagnostic) -> dict[str, str]:

@@ -4,6 +4,7 @@ its forms. Reads through reading(), writes through engine/objectives/services.py
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from engine.clock import local
 from engine.errors import Conflict, InvalidInput, NotFound
@@ -42,6 +43,8 @@ blueprint = signin_required(Blueprint("objective", __name__))
 KIND = "objective"
 ID = "<int(max=2147483647):objective_id>"
 OBJECTIVE_LISTS = ("themes", "publics")
+# What a link may fill in a new objective's form (the diagnostic's gaps do).
+PREFILLED = ("title", "description", "territory", "themes", "publics")
 OBJECTIVE_DATES = ("target_date",)
 
 
@@ -93,7 +96,7 @@ def _chart_of(shown):
 @roles_required(*SETTERS)
 def new():
     if request.method == "GET":
-        return _form_page(Posted("objective"))
+        return _form_page(_prefilled(request.args))
     form = posted("objective", request.form, OBJECTIVE_LISTS)
     data = read(form, OBJECTIVE_DATES, (), ("organisation_id",))
     try:
@@ -107,6 +110,13 @@ def new():
         return _form_page(form), 422
     flash(_("Objectif %(reference)s enregistré.", reference=reference), "success")
     return redirect(url_for("objective.show", objective_id=objective_id), 303)
+
+
+def _prefilled(args: MultiDict) -> Posted:
+    """A new objective's form filled from its address: a gap of the diagnostic proposes its
+    title, its commune and its themes (nothing is written before the COPIL saves)."""
+    kept = MultiDict([(k, v) for k, v in args.items(multi=True) if k in PREFILLED])
+    return posted("objective", kept, OBJECTIVE_LISTS)
 
 
 @blueprint.route(f"/objectifs/{ID}/modifier", methods=["GET", "POST"])
