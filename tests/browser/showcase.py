@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from engine.clock import local
+from demo.diagnostic import FILES, FOLDER
+from engine.candidates.store import recompute
+from engine.clock import local, system_clock
 from engine.db.uow import UnitOfWork
 from engine.objectives.services import (
     add_indicator,
@@ -13,6 +15,7 @@ from engine.objectives.services import (
 )
 from engine.services.comments import add_comment
 from engine.services.common import RecordRef
+from engine.services.diagnostic import import_diagnostic
 from tests.factories import World
 
 SCHEMES = {
@@ -76,7 +79,16 @@ def seed(world: World) -> Showcase:
     pooling = world.pooling("reviewed", members=[schemes["chantiers"], schemes["animateurs"]])
     comment(world, schemes["chantiers"], "cotech", "Le budget 2025 a été confirmé par la CTM.")
     comment(world, pooling, "cotech2", "Les deux équipes travaillent déjà ensemble l'été.")
+    diagnostic(world)
+    recompute(world.db, system_clock, everything=True)  # the pistes de mutualisation
     return Showcase(schemes, pooling, objective(world))
+
+
+def diagnostic(world: World) -> None:
+    """The demo's SSMSI files (invented numbers), communes and département."""
+    for name in FILES:
+        with UnitOfWork(world.db) as uow, (FOLDER / name).open("rb") as stream:
+            import_diagnostic(uow, world.actors["cotech"], stream, name)
 
 
 def objective(world: World) -> int:
