@@ -19,10 +19,8 @@ Usage: python -m benchmarks.objectives [--schemes 100000] [--events 20000] [--re
 The last line printed is one JSON object of the figures.
 """
 
-import json
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -30,9 +28,17 @@ from pathlib import Path
 from jinja2 import Template
 from sqlalchemy import func, select
 
-from benchmarks.bench_database import BenchDatabase
 from benchmarks.diagnostic import diagnostic_pages, import_files
-from benchmarks.ui import PASSWORD, Client, Floor, _analyze, _loaded, inventory_parser, load, timed
+from benchmarks.ui import (
+    PASSWORD,
+    Client,
+    Floor,
+    _analyze,
+    inventory_parser,
+    load,
+    run_on_both,
+    timed,
+)
 from engine.clock import local, system_clock
 from engine.db.config import Settings
 from engine.db.database import Database
@@ -214,28 +220,7 @@ def met(figures: dict) -> bool:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = inventory_parser(__doc__.splitlines()[0], events=20_000, requests=20)
-    args = parser.parse_args(argv)
-    out: dict = {"schemes": args.schemes, "events": args.events}
-    with tempfile.TemporaryDirectory() as tmp:
-        if not args.no_sqlite:
-            print("SQLite", flush=True)
-            path = args.sqlite_path or Path(tmp) / "objectives.sqlite"
-            if path.exists() and not _loaded(f"sqlite:///{path}", args):
-                path.unlink()
-            out["sqlite"] = run_backend(f"sqlite:///{path}", args, Path(tmp), path.exists())
-        if not args.no_postgresql:
-            print("PostgreSQL", flush=True)
-            bench = BenchDatabase(args.pg_url, BENCH_DB)
-            reuse = args.keep and bench.exists() and _loaded(bench.url, args)
-            url = bench.url if reuse else bench.fresh()
-            try:
-                out["postgresql"] = run_backend(url, args, Path(tmp), reuse)
-            finally:
-                if not args.keep:
-                    bench.drop()
-    out["targets_met"] = all(met(v) for k, v in out.items() if k in ("sqlite", "postgresql"))
-    print(json.dumps(out))
-    return out
+    return run_on_both(parser.parse_args(argv), run_backend, met, BENCH_DB, "objectives.sqlite")
 
 
 if __name__ == "__main__":

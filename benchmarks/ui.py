@@ -587,19 +587,24 @@ def inventory_parser(description: str, *, events: int, requests: int) -> argpars
 
 def main(argv: list[str] | None = None) -> dict:
     parser = inventory_parser(__doc__.splitlines()[0], events=1_000_000, requests=10)
-    args = parser.parse_args(argv)
+    return run_on_both(parser.parse_args(argv), run_backend, met, BENCH_DB, "ui.sqlite")
+
+
+def run_on_both(args, run_backend, met, bench_db: str, sqlite_name: str) -> dict:
+    """Run a benchmark of this module's inventory on SQLite, then on PostgreSQL (as `args`
+    choose), each database reused when kept and holding the inventory asked for; print the
+    figures as one JSON line, `targets_met` as `met` judges each database's figures."""
     out: dict = {"schemes": args.schemes, "events": args.events}
     with tempfile.TemporaryDirectory() as tmp:
         if not args.no_sqlite:
             print("SQLite", flush=True)
-            path = args.sqlite_path or Path(tmp) / "ui.sqlite"
+            path = args.sqlite_path or Path(tmp) / sqlite_name
             if path.exists() and not _loaded(f"sqlite:///{path}", args):
                 path.unlink()
-            reuse = path.exists()
-            out["sqlite"] = run_backend(f"sqlite:///{path}", args, Path(tmp), reuse)
+            out["sqlite"] = run_backend(f"sqlite:///{path}", args, Path(tmp), path.exists())
         if not args.no_postgresql:
             print("PostgreSQL", flush=True)
-            bench = BenchDatabase(args.pg_url, BENCH_DB)
+            bench = BenchDatabase(args.pg_url, bench_db)
             reuse = args.keep and bench.exists() and _loaded(bench.url, args)
             url = bench.url if reuse else bench.fresh()
             try:
