@@ -2,6 +2,7 @@
 and the coverage of communes by themes."""
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -119,16 +120,34 @@ def coverage(session: Session) -> dict[tuple[int, int], Cell]:
 
     A scheme covering an EPCI or the whole of Martinique counts once for each commune in it.
     """
-    head = session.execute(
-        select(AuditEvent.position, AuditEvent.hash).order_by(AuditEvent.position.desc()).limit(1)
-    ).first()
-    key = (str(session.get_bind().engine.url), tuple(head) if head else None)
+    key = _head_key(session)
     # One tuple stored and read whole: threads of a process may share it without a lock.
     kept = _COVERAGE.get("last")
     if kept is None or not _unchanged_since(session, kept[0], key):
         kept = (key, count_coverage(session))
     _COVERAGE["last"] = (key, kept[1])
     return dict(kept[1])
+
+
+def coverage_of(session: Session, theme_ids: Collection[int]) -> dict[tuple[int, int], Cell]:
+    """The cells of some themes only: read from the kept matrix while it holds, else counted
+    for those themes alone — a few themes cost a fraction of the whole matrix, which is left
+    for the dashboard to count again."""
+    key = _head_key(session)
+    kept = _COVERAGE.get("last")
+    if kept is not None and _unchanged_since(session, kept[0], key):
+        _COVERAGE["last"] = (key, kept[1])
+        matrix = kept[1]
+    else:
+        matrix = count_coverage(session, theme_ids)
+    return {cell: counts for cell, counts in matrix.items() if cell[1] in theme_ids}
+
+
+def _head_key(session: Session) -> tuple:
+    head = session.execute(
+        select(AuditEvent.position, AuditEvent.hash).order_by(AuditEvent.position.desc()).limit(1)
+    ).first()
+    return (str(session.get_bind().engine.url), tuple(head) if head else None)
 
 
 def _unchanged_since(session: Session, kept: tuple, key: tuple) -> bool:
@@ -159,18 +178,21 @@ def forget_coverage() -> None:
     _COVERAGE.clear()
 
 
-def count_coverage(session: Session) -> dict[tuple[int, int], Cell]:
-    """Count the coverage matrix from the database (what `coverage` keeps)."""
+def count_coverage(
+    session: Session, theme_ids: Collection[int] | None = None
+) -> dict[tuple[int, int], Cell]:
+    """Count the coverage matrix from the database (what `coverage` keeps), or only the cells
+    of `theme_ids`."""
     # Joining each scheme to every commune it covers multiplies 100,000 schemes into millions
     # of rows: SQL counts per (territory, theme, approved) instead, a few hundred rows, and
     # Python spreads each count to the territory's communes. A scheme listing a commune and
     # its EPCI would then count twice there: those few schemes are corrected one by one.
     communes = _communes_of(session)
     counts: dict[tuple[int, int], list[int]] = {}
-    for territory, theme, approved, count in session.execute(_per_territory()).all():
+    for territory, theme, approved, count in session.execute(_per_territory(theme_ids)).all():
         for commune in communes.get(territory, ()):
             counts.setdefault((commune, theme), [0, 0])[0 if approved else 1] += count
-    for (theme, approved), extra in _overlaps(session, communes).items():
+    for (theme, approved), extra in _overlaps(session, communes, theme_ids).items():
         for commune, times in extra.items():
             counts[(commune, theme)][0 if approved else 1] -= times
     return {key: Cell(a, p) for key, (a, p) in counts.items() if a or p}
@@ -195,10 +217,10 @@ def _counted():
     return Scheme.state.in_(("approved", *IN_PROGRESS))
 
 
-def _per_territory() -> Select:
+def _per_territory(theme_ids: Collection[int] | None = None) -> Select:
     approved = (Scheme.state == "approved").label("approved")
     territory, theme = scheme_territory.c.territory_id, scheme_theme.c.vocabulary_term_id
-    return (
+    stmt = (
         select(territory, theme, approved, func.count())
         .select_from(Scheme)
         .join(scheme_theme, scheme_theme.c.scheme_id == Scheme.id)
@@ -206,9 +228,12 @@ def _per_territory() -> Select:
         .where(_counted())
         .group_by(territory, theme, approved)
     )
+    return stmt if theme_ids is None else stmt.where(theme.in_(list(theme_ids)))
 
 
-def _overlaps(session: Session, communes: dict[int, set[int]]) -> dict[tuple, dict[int, int]]:
+def _overlaps(
+    session: Session, communes: dict[int, set[int]], theme_ids: Collection[int] | None = None
+) -> dict[tuple, dict[int, int]]:
     """For schemes with several territories: per (theme, approved), the communes counted
     more than once by the per-territory counts, with how many times too many."""
     several = (
@@ -229,6 +254,8 @@ def _overlaps(session: Session, communes: dict[int, set[int]]) -> dict[tuple, di
     for scheme_id, (approved, territories) in covered.items():
         seen = Counter(c for t in territories for c in communes.get(t, ()))
         for theme in themes_of.get(scheme_id, ()):
+            if theme_ids is not None and theme not in theme_ids:
+                continue
             cell = extra.setdefault((theme, approved), {})
             for commune, times in seen.items():
                 if times > 1:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from engine.diagnostic.indicators import Indicator, indicators
 from engine.diagnostic.ssmsi import INVENTED
 from engine.models import AuditEvent, CrimeFigure, DiagnosticNote, Territory, VocabularyTerm
-from engine.queries.dashboard import Cell, coverage
+from engine.queries.dashboard import Cell, coverage_of
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def _lines(session, indicator: Indicator, figures, department) -> list[CommuneLi
         )
     )
     themes.sort(key=lambda term: indicator.themes.index(term.code))
-    matrix = coverage(session)
+    matrix = coverage_of(session, {term.id for term in themes})
     epcis = dict(
         session.execute(
             select(Territory.id, Territory.short_name).where(Territory.kind == "epci")

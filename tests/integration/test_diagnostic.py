@@ -2,8 +2,11 @@
 
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from engine.db.uow import UnitOfWork
-from engine.queries.dashboard import forget_coverage
+from engine.models import VocabularyTerm
+from engine.queries.dashboard import count_coverage, coverage, coverage_of, forget_coverage
 from engine.queries.diagnostic import diagnostic
 from engine.services.diagnostic import import_diagnostic
 from tests.factories import World
@@ -101,3 +104,26 @@ def test_the_indicator_and_year_choices_follow_the_data(world: World):
     assert read(world, "Vols de bicyclettes", 1999).indicator.name == VIF
     usage = read(world, "Usage de stupéfiants", 2023)
     assert usage.year == 2024 and usage.indicator.themes == ("addictions",)
+
+
+def test_the_matching_themes_counted_alone_match_the_whole_matrix(world: World):
+    # A scheme naming a commune and its EPCI counts once there (the matrix's correction).
+    both = ["COM-97209", "EPCI-249720061"]
+    world.scheme("approved", themes=["aide_victimes", "addictions"], territories=both)
+    world.scheme("recorded", themes=["violences_intrafamiliales"], territories=["DEP-972"])
+    world.scheme("reviewed", themes=["addictions"], territories=["COM-97213"])
+    with UnitOfWork(world.db) as uow:
+        ids = set(
+            uow.session.scalars(
+                select(VocabularyTerm.id).where(
+                    VocabularyTerm.code.in_(["aide_victimes", "violences_intrafamiliales"])
+                )
+            )
+        )
+        forget_coverage()
+        alone = coverage_of(uow.session, ids)  # nothing kept: these themes counted alone
+        whole = {k: c for k, c in count_coverage(uow.session).items() if k[1] in ids}
+        kept = coverage(uow.session)  # now kept: read from the matrix
+        assert alone == whole == {k: c for k, c in kept.items() if k[1] in ids}
+        assert coverage_of(uow.session, ids) == alone
+    assert len(alone) == 34 + 4  # every commune (Martinique-wide), the CACEM's once more
