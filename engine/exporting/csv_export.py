@@ -7,6 +7,7 @@ thousands separator (so Excel reads a number, not text), dates as jj/mm/aaaa.
 
 import csv
 import io
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -20,14 +21,27 @@ BOM = "\ufeff"
 
 def write(inventory: Inventory, out: BinaryIO) -> int:
     """Write the schemes as an Excel-ready French CSV; return how many."""
+    rows = (scheme_row(scheme, inventory) for scheme in inventory.schemes())
+    return write_rows(out, scheme_headers(), rows)
+
+
+def write_rows(
+    out: BinaryIO,
+    headers: Iterable[str],
+    rows: Iterable[Iterable[Any]],
+    render: Callable[[Any], str] | None = None,
+) -> int:
+    """Write a header and rows as an Excel-ready French CSV, each value through `render`
+    (`cell` by default); return how many rows."""
+    render = render or cell
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     try:
         text.write(BOM)
         writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-        writer.writerow(scheme_headers())
+        writer.writerow(headers)
         count = 0
-        for scheme in inventory.schemes():
-            writer.writerow([cell(value) for value in scheme_row(scheme, inventory)])
+        for row in rows:
+            writer.writerow([render(value) for value in row])
             count += 1
         text.flush()
     finally:

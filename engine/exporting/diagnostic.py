@@ -4,14 +4,12 @@ A withheld figure is written « non diffusé » in its count and rate cells, nev
 never left blank (a blank sums as 0 in a spreadsheet).
 """
 
-import csv
-import io
 from decimal import Decimal
 from typing import BinaryIO
 
 from openpyxl import Workbook
 
-from engine.exporting.csv_export import BOM, cell
+from engine.exporting.csv_export import cell, write_rows
 from engine.exporting.xlsx_export import Sheet
 from engine.queries.diagnostic import CommuneLine, Diagnostic
 
@@ -74,16 +72,7 @@ def _row(result: Diagnostic, line: CommuneLine, department: Decimal | None) -> l
 
 def write_csv(result: Diagnostic, out: BinaryIO) -> None:
     """Write the rows as a CSV French Excel opens as it is (see csv_export)."""
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-    try:
-        text.write(BOM)
-        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-        writer.writerow(headers(result))
-        for row in rows(result):
-            writer.writerow([_csv_cell(v) for v in row])
-        text.flush()
-    finally:
-        text.detach()
+    write_rows(out, headers(result), rows(result), _csv_cell)
 
 
 def _csv_cell(value) -> str:

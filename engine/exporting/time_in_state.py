@@ -4,15 +4,13 @@ The rows are what the page shows: the stays per state (all organisations, then e
 the lead times from submission to decision. Durations are in days with one decimal.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import BinaryIO
 
 from openpyxl import Workbook
 
-from engine.exporting.csv_export import BOM, cell
+from engine.exporting.csv_export import cell, write_rows
 from engine.exporting.xlsx_export import Sheet
 from engine.queries.time_in_state import Report, Stat
 from engine.rules.workflow import Workflow
@@ -98,16 +96,7 @@ def organisation_order(report: Report) -> list[tuple[int | None, str]]:
 
 def write_csv(table: list[Row], out: BinaryIO) -> None:
     """Write the rows as a CSV French Excel opens as it is (see csv_export)."""
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-    try:
-        text.write(BOM)
-        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-        writer.writerow(HEADERS)
-        for row in table:
-            writer.writerow([_csv_cell(v) for v in row.values()])
-        text.flush()
-    finally:
-        text.detach()
+    write_rows(out, HEADERS, (row.values() for row in table), _csv_cell)
 
 
 def _csv_cell(value) -> str:
