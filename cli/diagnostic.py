@@ -31,9 +31,7 @@ def import_(file: Path, dry_run: bool):
         try:
             result = step(uow, cli_actor(), file.read_bytes(), file.name)
         except DiagnosticRejected as exc:
-            for error in exc.file.errors:
+            for error in exc.file.refusal:
                 click.echo(error, err=True)
-            if exc.file.more_errors:
-                click.echo(f"… et {exc.file.more_errors} autres erreurs.", err=True)
             fail(exc.message, REFUSED)
     click.echo(result.as_text())

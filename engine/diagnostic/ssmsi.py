@@ -109,6 +109,12 @@ class SsmsiFile:
     def withheld(self) -> int:
         return sum(1 for f in self.figures if not f.published)
 
+    @property
+    def refusal(self) -> list[str]:
+        """The errors as said to the user, the count of those left out last."""
+        more = [f"… et {self.more_errors} autres erreurs."] if self.more_errors else []
+        return [*self.errors, *more]
+
     def error(self, line: int, message: str) -> None:
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(f"Ligne {line} : {message}")

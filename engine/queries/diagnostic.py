@@ -151,10 +151,10 @@ def _lines(session, indicator: Indicator, figures, department) -> list[CommuneLi
     return lines
 
 
-def _imports(session: Session) -> list[AuditEvent]:
-    """Every import's audit event, newest first. A handful a year: read by their
-    (record_type, action) index and sorted here — asked to sort by position, SQLite walks the
-    whole log's position index instead."""
+def imports(session: Session) -> list[AuditEvent]:
+    """Every import's audit event (file, SHA-256, counts), newest first. A handful a year: read
+    by their (record_type, action) index and sorted here — asked to sort by position, SQLite
+    walks the whole log's position index instead."""
     events = session.scalars(
         select(AuditEvent).where(
             AuditEvent.record_type == "diagnostic", AuditEvent.action == "diagnostic_import"
@@ -163,16 +163,11 @@ def _imports(session: Session) -> list[AuditEvent]:
     return sorted(events, key=lambda event: event.position, reverse=True)
 
 
-def last_imports(session: Session, limit: int = 5) -> list[AuditEvent]:
-    """Return the latest imports (their audit events: file, SHA-256, counts), newest first."""
-    return _imports(session)[:limit]
-
-
-def sources(session: Session, year: int | None) -> list[AuditEvent]:
-    """Return, per level (communes, département), the latest import that brought `year`'s
-    figures: the files the page's numbers come from."""
+def sources(events: list[AuditEvent], year: int | None) -> list[AuditEvent]:
+    """Among the imports (newest first), the latest of each level (communes, département) that
+    brought `year`'s figures: the files the page's numbers come from."""
     found: dict[str, AuditEvent] = {}
-    for event in _imports(session):
+    for event in events:
         if year in event.data.get("years", ()) and event.data.get("level") not in found:
             found[event.data["level"]] = event
     return sorted(found.values(), key=lambda event: event.data["level"])

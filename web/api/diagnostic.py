@@ -12,7 +12,7 @@ from marshmallow import RAISE, Schema, fields
 
 from engine.diagnostic.indicators import indicators
 from engine.errors import InvalidInput
-from engine.queries.diagnostic import CommuneLine, Diagnostic, diagnostic, sources
+from engine.queries.diagnostic import CommuneLine, Diagnostic, diagnostic, imports, sources
 from engine.services.diagnostic import DiagnosticRejected, import_diagnostic, preview_diagnostic
 from web.api.errors import declare
 from web.api.hardening import takes_files
@@ -109,7 +109,7 @@ def read(args):
     actor()
     session = reading().session
     result = diagnostic(session, args.get("indicator"), args.get("year"))
-    return body(result, sources(session, result.year))
+    return body(result, sources(imports(session), result.year))
 
 
 @diagnostic_api.route("/imports", methods=["POST"])
@@ -131,10 +131,7 @@ def create_import(args, form):
             with writing() as work:
                 result = import_diagnostic(work, actor(), upload.stream, name)
     except DiagnosticRejected as refused:
-        errors = list(refused.file.errors)
-        if refused.file.more_errors:
-            errors.append(f"… et {refused.file.more_errors} autres erreurs.")
-        raise InvalidInput({"file": errors}, refused.message) from refused
+        raise InvalidInput({"file": refused.file.refusal}, refused.message) from refused
     f = result.file
     answer = {
         "file_name": f.file_name,

@@ -23,8 +23,8 @@ from engine.objectives.services import SETTERS as OBJECTIVE_SETTERS
 from engine.queries.diagnostic import (
     Diagnostic,
     diagnostic,
+    imports,
     invented,
-    last_imports,
     notes,
     sources,
 )
@@ -55,6 +55,7 @@ EXPORTS = {
 # The national communal file (every French commune, every year) weighs about 400 MB unpacked.
 UPLOAD_LIMIT = 1024 * 1024 * 1024
 KEPT = "diagnostic"
+RECENT_IMPORTS = 5  # listed at the foot of the page
 # The map's drawing, in SVG units.
 TILE, STEP = 56, 60
 # Five classes of rate, light to dark (ColorBrewer's "Oranges", readable in grey when printed).
@@ -124,7 +125,8 @@ def _page(indicator, year, refused: tuple | None = None, status: int = 200):
     readable = may_read_notes(who) and result.indicator is not None
     query = {"indicateur": result.indicator.name, "annee": result.year} if result.indicator else {}
     classes = _classes(result)
-    origin = sources(work.session, result.year)
+    events = imports(work.session)
+    origin = sources(events, result.year)
     return render_template(
         "ui/diagnostic/index.html",
         result=result,
@@ -134,7 +136,7 @@ def _page(indicator, year, refused: tuple | None = None, status: int = 200):
         width=tiles.COLUMNS * STEP,
         height=tiles.ROWS * STEP,
         tile=TILE,
-        imports=last_imports(work.session),
+        imports=events[:RECENT_IMPORTS],
         sources=origin,
         invented=invented(origin),
         importer=bool(who.roles & IMPORTERS),
