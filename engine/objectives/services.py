@@ -307,7 +307,7 @@ def _ensure_active(actor: Actor) -> None:
 
 
 def _is_setter(actor: Actor) -> bool:
-    return any(actor.holds(role, None) for role in SETTERS)
+    return actor.holds_any(SETTERS)
 
 
 def _ensure_setter(actor: Actor) -> None:

@@ -74,7 +74,7 @@ class CandidatePage:
 
 def ensure_reader(actor: Actor) -> None:
     """Refuse the candidates to whoever is not of the COTECH, the COPIL or a secretary."""
-    if not any(actor.holds(role, None) for role in READERS):
+    if not actor.holds_any(READERS):
         raise NotPermitted(role_reason(READERS, actor, None))
 
 

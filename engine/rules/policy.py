@@ -61,6 +61,10 @@ class Actor:
         through a delegation."""
         return any(c._holds_own(role, organisation_id) for c in self.capacities())
 
+    def holds_any(self, roles, organisation_id: int | None = None) -> bool:
+        """Tell whether the actor holds one of `roles` (as `holds` does for each)."""
+        return any(self.holds(role, organisation_id) for role in roles)
+
     def _holds_own(self, role: str, organisation_id: int | None) -> bool:
         if role not in self.roles:
             return False
@@ -155,7 +159,7 @@ def inactive_reason() -> Reason:
 
 def role_reason(roles: frozenset[str], actor: Actor, organisation_id: int | None) -> Reason | None:
     """Return why the actor holds none of `roles` for this record, or None when one is held."""
-    if any(actor.holds(role, organisation_id) for role in roles):
+    if actor.holds_any(roles, organisation_id):
         return None
     if "owner" in roles and any("owner" in c.roles for c in actor.capacities()):
         return Reason(

@@ -23,11 +23,11 @@ _BODY = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
 def may_read_notes(actor: Actor) -> bool:
-    return actor.active and any(actor.holds(role, None) for role in READERS)
+    return actor.active and actor.holds_any(READERS)
 
 
 def may_write_notes(actor: Actor) -> bool:
-    return actor.active and any(actor.holds(role, None) for role in WRITERS)
+    return actor.active and actor.holds_any(WRITERS)
 
 
 def _refuse(actor: Actor) -> NotPermitted:
@@ -46,7 +46,7 @@ def add_note(uow: UnitOfWork, record, actor: Actor, body: str) -> CommitteeNote:
     """Add a private note to a record the actor can see, audited in the same transaction."""
     conn = uow.begin_write()
     facts = record_facts(uow, conn, record, actor)
-    capacity = next((c for c in actor.capacities() if any(c.holds(r, None) for r in WRITERS)), None)
+    capacity = next((c for c in actor.capacities() if c.holds_any(WRITERS)), None)
     if capacity is None:
         raise _refuse(actor)
     try:

@@ -21,9 +21,9 @@ from engine.rules.policy import Actor
 
 # The COTECH makes the diagnostic; its coordinator and the administrators may load it too.
 IMPORTERS = frozenset({"cotech", "coordinator", "admin"})
-# The COTECH's notes on the diagnostic: written by the COTECH, read by the committees.
+# The COTECH's notes on the diagnostic: written by the COTECH, read by the committees and the
+# administrators, as the committees' notes on records are (committee_notes.may_read_notes).
 NOTE_WRITERS = frozenset({"cotech", "coordinator"})
-NOTE_READERS = frozenset({"cotech", "coordinator", "copil", "secretary", "admin"})
 _BODY = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
@@ -64,7 +64,7 @@ def require_importer(actor: Actor) -> None:
     """Refuse anyone but the COTECH, its coordinator, an administrator, or the system."""
     if actor.id is None and actor.active:
         return
-    if not actor.active or not any(actor.holds(role, None) for role in IMPORTERS):
+    if not actor.active or not actor.holds_any(IMPORTERS):
         raise NotPermitted(
             Reason("role_required", "Le diagnostic est importé par le COTECH ou un administrateur.")
         )
@@ -151,12 +151,8 @@ def _entry(uow: UnitOfWork, actor: Actor, file: SsmsiFile, replaced: int) -> aud
     )
 
 
-def may_read_notes(actor: Actor) -> bool:
-    return actor.active and any(actor.holds(role, None) for role in NOTE_READERS)
-
-
 def may_write_notes(actor: Actor) -> bool:
-    return actor.active and any(actor.holds(role, None) for role in NOTE_WRITERS)
+    return actor.active and actor.holds_any(NOTE_WRITERS)
 
 
 def add_note(

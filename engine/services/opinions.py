@@ -46,7 +46,7 @@ def today(uow: UnitOfWork) -> date:
 
 def is_committee(actor: Actor) -> bool:
     """Whether the actor reads every opinion and note (a committee member, an administrator)."""
-    return actor.active and any(actor.holds(role, None) for role in COMMITTEE)
+    return actor.active and actor.holds_any(COMMITTEE)
 
 
 def may_read(actor: Actor, opinion: Opinion) -> bool:

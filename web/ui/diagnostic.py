@@ -28,13 +28,13 @@ from engine.queries.diagnostic import (
     notes,
     sources,
 )
+from engine.services.committee_notes import may_read_notes
 from engine.services.diagnostic import (
     IMPORTERS,
     NOTE_WRITERS,
     DiagnosticRejected,
     add_note,
     import_diagnostic,
-    may_read_notes,
     may_write_notes,
     preview_diagnostic,
 )
