@@ -1,15 +1,19 @@
 """What every page shares: sign-in and roles required, CSRF on every form, French formats."""
 
+from collections.abc import Callable
 from functools import wraps
+from io import BytesIO
+from typing import BinaryIO
 
-from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, current_app, redirect, request, send_file, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
+from engine.clock import local
 from engine.french import formatting
 from engine.records.fields import Field
-from web.context import READS, actor, is_api_request, signed_in_actor
+from web.context import READS, actor, is_api_request, reading, signed_in_actor
 from web.login import CSRF
 from web.security import local_path
 
@@ -70,3 +74,20 @@ def roles_required(*roles: str):
         return wrapper
 
     return decorate
+
+
+# The formats a report's table downloads in, and their media types.
+TABLE_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def send_table(fmt: str, stem: str, write: Callable[[BinaryIO], None]):
+    """Send what `write(out)` writes as a download named `<stem>-<Martinique day>.<fmt>`."""
+    out = BytesIO()
+    write(out)
+    out.seek(0)
+    day = local(reading().clock()).date()  # the Martinique day, not the server's
+    name = f"{stem}-{day:%Y-%m-%d}.{fmt}"
+    return send_file(out, mimetype=TABLE_TYPES[fmt], as_attachment=True, download_name=name)

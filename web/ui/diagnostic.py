@@ -8,13 +8,11 @@ so a view can be bookmarked, shared and exported as it is shown.
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from io import BytesIO
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.clock import local
 from engine.diagnostic import tiles
 from engine.diagnostic.indicators import indicators
 from engine.errors import InvalidInput
@@ -40,18 +38,12 @@ from engine.services.diagnostic import (
 )
 from web.context import actor, reading, writing
 from web.security import body_limit
-from web.ui.common import english, roles_required, signin_required
+from web.ui.common import english, roles_required, send_table, signin_required
 from web.uploads import forget, keep, kept, taken
 
 blueprint = signin_required(Blueprint("diagnostic", __name__, url_prefix="/diagnostic"))
 
-EXPORTS = {
-    "csv": ("text/csv", export.write_csv),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        export.write_xlsx,
-    ),
-}
+EXPORTS = {"csv": export.write_csv, "xlsx": export.write_xlsx}
 # The national communal file (every French commune, every year) weighs about 400 MB unpacked.
 UPLOAD_LIMIT = 1024 * 1024 * 1024
 KEPT = "diagnostic"
@@ -153,19 +145,13 @@ def _page(indicator, year, refused: tuple | None = None, status: int = 200):
 
 @blueprint.get("/export")
 def export_view():
-    mimetype, write = EXPORTS.get(request.args.get("format", ""), (None, None))
-    if write is None:
+    fmt = request.args.get("format", "")
+    if fmt not in EXPORTS:
         abort(404)
-    work = reading()
-    result = diagnostic(work.session, *_chosen())
+    result = diagnostic(reading().session, *_chosen())
     if result.empty:
         abort(404)
-    out = BytesIO()
-    write(result, out)
-    out.seek(0)
-    day = local(work.clock()).date()
-    name = f"diagnostic-{result.year}-{day:%Y-%m-%d}.{request.args['format']}"
-    return send_file(out, mimetype=mimetype, as_attachment=True, download_name=name)
+    return send_table(fmt, f"diagnostic-{result.year}", lambda out: EXPORTS[fmt](result, out))
 
 
 def _objective_url(result: Diagnostic, line) -> str:

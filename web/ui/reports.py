@@ -6,29 +6,21 @@ shared and exported as it is shown.
 
 import math
 from dataclasses import dataclass
-from io import BytesIO
 
 from babel.numbers import format_decimal
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 
-from engine.clock import local
 from engine.exporting import time_in_state as export
 from engine.french.formatting import LOCALE
 from engine.queries import time_in_state as tis
 from web.context import reading, workflows
 from web.report_filters import REPORT_ROLES, TYPES, parse_report_filters
 from web.ui.admin_common import organisations
-from web.ui.common import roles_required, signin_required
+from web.ui.common import roles_required, send_table, signin_required
 
 blueprint = signin_required(Blueprint("report", __name__, url_prefix="/rapports"))
 
-EXPORTS = {
-    "csv": ("text/csv", export.write_csv),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        export.write_xlsx,
-    ),
-}
+EXPORTS = {"csv": export.write_csv, "xlsx": export.write_xlsx}
 # The chart's drawing, in SVG units: labels on the left, bars on the right.
 LABEL_WIDTH, BAR_WIDTH, BAR_HEIGHT, GAP = 170, 300, 18, 12
 WIDTH = LABEL_WIDTH + BAR_WIDTH + 80  # room for the last bar's figures
@@ -81,22 +73,17 @@ def time_in_state():
 @blueprint.get("/delais/export")
 @roles_required(*REPORT_ROLES)
 def time_in_state_export():
-    mimetype, write = EXPORTS.get(request.args.get("format", ""), (None, None))
+    fmt = request.args.get("format", "")
     known = {o.id for o in organisations()}
     filters, errors, _args = parse_report_filters(request.args, known)
-    if write is None:
+    if fmt not in EXPORTS:
         abort(404)
     if errors:
         return time_in_state()
-    work = reading()
     workflow = workflows().current(filters.kind)
-    report = tis.time_in_state(work.session, filters, workflow)
-    out = BytesIO()
-    write(export.rows(report, workflow), out)
-    out.seek(0)
-    day = local(work.clock()).date()
-    name = f"delais-{filters.kind}-{day:%Y-%m-%d}.{request.args['format']}"
-    return send_file(out, mimetype=mimetype, as_attachment=True, download_name=name)
+    report = tis.time_in_state(reading().session, filters, workflow)
+    table = export.rows(report, workflow)
+    return send_table(fmt, f"delais-{filters.kind}", lambda out: EXPORTS[fmt](table, out))
 
 
 @blueprint.app_template_global()
