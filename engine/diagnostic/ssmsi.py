@@ -227,9 +227,8 @@ def _figure(row, line, result, known, names) -> CrimeFigure | None:
     cells = [cell.strip() for cell in row]
     if result.level == "commune":
         code, values = cells[0], dict(zip(COMMUNE_HEADER, cells[1:], strict=True))
-        if not code.startswith(DEPARTMENT):
-            result.skipped += 1
-            return None
+        # Other départements' rows were skipped before the CSV reader (_read): a 972… code
+        # that is no commune of Martinique is an error.
         if code not in known:
             result.error(line, f"la commune {code} n'est pas une commune de la Martinique.")
             return None
