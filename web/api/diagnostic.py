@@ -106,7 +106,6 @@ class ImportSchema(Schema):
 @declare(diagnostic_api, 422)
 def read(args):
     """Le diagnostic d'un indicateur et d'une année : taux par commune, couverture, manques."""
-    actor()
     session = reading().session
     result = diagnostic(session, args.get("indicator"), args.get("year"))
     return body(result, sources(imports(session), result.year))
